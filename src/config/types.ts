@@ -1,0 +1,109 @@
+// The typed configuration every module receives. It is built once, validated, by config/load.ts;
+// nothing deeper reads environment variables or raw INI.
+
+import type { Perm } from "../acl/entry.ts";
+import type { Action } from "../policy/model.ts";
+
+export interface FilePolicySource {
+  type: "file";
+  /** Absolute path of the global Sentry policy file. */
+  file: string;
+  server: string;
+}
+
+export interface DbConnection {
+  /** postgres://user@host:port/db or mysql://user@host:port/db, without the password. */
+  url: string;
+  /** Absolute path of a file holding the password, if any. */
+  passwordFile?: string;
+  /** Password given inline in the config (discouraged); never logged. */
+  password?: string;
+}
+
+export interface SentryDbPolicySource extends DbConnection {
+  type: "sentry-db";
+  server: string;
+}
+
+export type PolicySourceConfig = FilePolicySource | SentryDbPolicySource;
+
+export interface FileCatalogSource {
+  type: "file";
+  file: string;
+}
+
+export interface HmsCatalogSource extends DbConnection {
+  type: "hms";
+  /** Hive 3.x catalog name; only this catalog is read. */
+  catalogName: string;
+  /** Rows per page when reading large metastores. */
+  pageSize: number;
+}
+
+export type CatalogSourceConfig = FileCatalogSource | HmsCatalogSource;
+
+export interface CompileConfig {
+  /** Permission bits (r/w only; execute is added on directories) each action gives. */
+  actionPerms: Record<Action, Perm>;
+  /** Execute bit on files: undefined means the target's default (POSIX no, HDFS yes). */
+  fileExecute?: boolean;
+  /** Whether uri= grants produce ACLs on the URI's path. */
+  uriGrants: boolean;
+  /** Whether directories also get default: entries. */
+  defaultAcls: boolean;
+}
+
+export interface WebhdfsConfig {
+  namenodes: string[];
+  /** Logical name or host:port that hdfs:// locations must name to be ours. */
+  nameservice?: string;
+  user: string;
+  doas?: string;
+  delegation?: string;
+  caFile?: string;
+  connections: number;
+  concurrency: number;
+  timeoutMs: number;
+  retries: number;
+  auth: "simple" | "kerberos";
+  principal?: string;
+  keytab?: string;
+}
+
+export interface TargetConfig {
+  type: "posix" | "webhdfs";
+  /** Normalized absolute paths; nothing outside is ever managed. */
+  roots: string[];
+  /** What to do with a principal unknown to the host: report and skip its entries, or fail. */
+  unknownPrincipal: "skip" | "error";
+}
+
+export interface SafetyConfig {
+  /** A plan removing more entries than this is refused without --force. */
+  maxRemovals: number;
+  /** ...or more than this percentage of the entries grantsync manages. */
+  maxRemovalsPercent: number;
+}
+
+export interface DaemonConfig {
+  schedule: string;
+  timezone?: string;
+  /** host:port of the health and metrics server. */
+  listen: string;
+  shutdownTimeoutMs: number;
+  debounceMs: number;
+}
+
+export interface Config {
+  /** Absolute path of the config file (undefined for configs built from flags). */
+  file?: string;
+  policy: PolicySourceConfig;
+  catalog: CatalogSourceConfig;
+  target: TargetConfig;
+  compile: CompileConfig;
+  webhdfs?: WebhdfsConfig;
+  safety: SafetyConfig;
+  state: { dir: string };
+  daemon: DaemonConfig;
+  log: { level: "trace" | "debug" | "info" | "warn" | "error" };
+}

@@ -1,0 +1,109 @@
+// Every error a user can see: one catalog of stable codes, each with the hint that says what to do.
+// Code elsewhere throws GsError with one of these codes; nothing throws strings.
+
+export const ERROR_CATALOG = {
+  GS_CONFIG_READ: "Check that the config file exists and is readable.",
+  GS_CONFIG_INVALID: "Fix the config key named in the message; see config/grantsync.ini for an example.",
+  GS_POLICY_READ: "Check that the policy file exists and is readable by grantsync.",
+  GS_POLICY_SYNTAX:
+    "Fix the line named; Sentry policy files are Shiro INI (key = value, whole-line comments).",
+  GS_POLICY_INVALID: "Fix the privilege named; it must look like server=S->db=D->table=T->action=A.",
+  GS_POLICY_ERRORS: "Run `grantsync validate` to list every error; nothing was changed.",
+  GS_CATALOG_READ: "Check that the locations source is reachable and readable.",
+  GS_CATALOG_SYNTAX: "Fix the locations file line named.",
+  GS_CATALOG_INVALID: "A location must be an absolute path, file:///path or hdfs://authority/path.",
+  GS_DB_CONNECT: "Check the database URL, that the server is running, and the password file.",
+  GS_DB_QUERY: "Check that the database holds the expected schema (Hive Metastore or Sentry).",
+  GS_PRINCIPAL_UNKNOWN: "Create the user or group on this host (or in LDAP/SSSD), or remove the grant.",
+  GS_ACL_SPEC: "An ACL entry looks like [default:]user|group|mask|other:[name]:rwx.",
+  GS_ACL_TOO_MANY: "Reduce the number of principals granted on this path; the target caps ACL entries.",
+  GS_PATH_OUTSIDE_ROOTS: "Only paths under [target] roots are managed; widen roots if this path is yours.",
+  GS_PATH_UNSAFE: "The path is a symlink, hard link or special file; grantsync never writes through it.",
+  GS_TARGET_IO: "The target refused an operation; see the cause for the errno or exception.",
+  GS_WEBHDFS_REMOTE: "The NameNode answered with an exception; see javaClassName and message.",
+  GS_WEBHDFS_UNAVAILABLE: "No NameNode answered; check [webhdfs] namenodes and that one is active.",
+  GS_WEBHDFS_AUTH: "Authentication failed; check [webhdfs] user, principal and keytab.",
+  GS_CIRCUIT_BREAKER:
+    "The plan removes more entries than [safety] max_removals allows; review it, then use --force.",
+  GS_PLAN_STALE: "The ACLs changed since the plan was made; run `grantsync plan` again.",
+  GS_PLAN_READ: "The saved plan file is unreadable or was made for another config.",
+  GS_STATE: "The state directory is unreadable or corrupt; check [state] dir.",
+  GS_JOURNAL: "The journal is unreadable; check the state directory.",
+  GS_RUN_UNKNOWN: "List runs with `grantsync runs`; undo takes one of those ids.",
+  GS_LOCKED: "Another grantsync process holds the state lock; stop it or wait for it.",
+  GS_USAGE: "See `grantsync --help`.",
+  GS_INTERNAL: "This is a bug in grantsync; please report it with the command and its output.",
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+export interface ErrorDetails {
+  /** Where the bad input is: `file:line`, a path, a URL without credentials, a principal. */
+  location?: string;
+  /** The offending input itself (never a secret). */
+  input?: unknown;
+  /** Overrides the catalog hint when the caller knows better. */
+  hint?: string;
+  cause?: unknown;
+}
+
+export class GsError extends Error {
+  readonly code: ErrorCode;
+  readonly location?: string;
+  readonly input?: unknown;
+  readonly hint: string;
+
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = "GsError";
+    this.code = code;
+    this.location = details.location;
+    this.input = details.input;
+    this.hint = details.hint ?? ERROR_CATALOG[code];
+  }
+
+  /** `LOCATION: CODE message`, the form every error takes on a terminal. */
+  format(): string {
+    const where = this.location ? `${this.location}: ` : "";
+    return `${where}${this.code} ${this.message}`;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.location ? { location: this.location } : {}),
+      ...(this.input === undefined ? {} : { input: this.input }),
+      hint: this.hint,
+    };
+  }
+}
+
+export function isGsError(err: unknown, code?: ErrorCode): err is GsError {
+  return err instanceof GsError && (code === undefined || err.code === code);
+}
+
+/** Wraps anything thrown into a GsError, keeping GsErrors as they are. */
+export function toGsError(
+  err: unknown,
+  code: ErrorCode = "GS_INTERNAL",
+  details: ErrorDetails = {},
+): GsError {
+  if (err instanceof GsError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new GsError(code, message, { ...details, cause: err });
+}
+
+/** A problem found in an input file; many are collected before anything is refused. */
+export interface Diagnostic {
+  severity: "error" | "warning";
+  code: string;
+  message: string;
+  file?: string;
+  line?: number;
+}
+
+export function formatDiagnostic(d: Diagnostic): string {
+  const where = d.file ? `${d.file}${d.line ? `:${d.line}` : ""}: ` : "";
+  return `${where}${d.code} ${d.message}`;
+}

@@ -1,0 +1,68 @@
+// The policy model every grant source produces (Sentry INI files, the Sentry DB store):
+// flat grants of one privilege, through one role, to one group or user, each with its source.
+
+import type { Diagnostic } from "../errors.ts";
+
+export type Action = "select" | "insert" | "alter" | "create" | "drop" | "index" | "lock" | "all" | "owner";
+
+/** Where a grant or privilege came from, so `explain` can name it. */
+export interface SourceRef {
+  /** Policy file path, or a database table such as SENTRY_DB_PRIVILEGE. */
+  file: string;
+  /** 1-based line where the privilege (or mapping) starts, for files. */
+  line?: number;
+  /** Row identity for database sources, e.g. `DB_PRIVILEGE_ID=42`. */
+  row?: string;
+}
+
+export function formatSource(s: SourceRef): string {
+  if (s.row) return `${s.file}[${s.row}]`;
+  return s.line ? `${s.file}:${s.line}` : s.file;
+}
+
+export interface Privilege {
+  /** The privilege text as written, e.g. `server=server1->db=sales->action=select`. */
+  text: string;
+  /** Lower-cased resource values; `*` for a wildcard (`*` or `ALL` in the policy). */
+  server: string;
+  db?: string;
+  table?: string;
+  column?: string;
+  /** URIs keep their case. */
+  uri?: string;
+  /** A missing action means all. */
+  action: Action;
+  source: SourceRef;
+}
+
+export type PrincipalKind = "group" | "user";
+
+export interface Principal {
+  kind: PrincipalKind;
+  name: string;
+}
+
+export interface Grant {
+  principal: Principal;
+  role: string;
+  privilege: Privilege;
+  /** Where the principal→role mapping was declared. */
+  via: SourceRef;
+  /** For user grants derived from a [users] user→group mapping: the group the user got it through. */
+  viaGroup?: string;
+}
+
+export interface Policy {
+  grants: Grant[];
+  /** Every file (or table) the policy was read from; the daemon watches these. */
+  sources: string[];
+}
+
+export interface PolicyLoadResult {
+  /** Present only when there are no errors: a policy with errors is never acted on. */
+  policy?: Policy;
+  errors: Diagnostic[];
+  warnings: Diagnostic[];
+  /** Files read, even when loading failed, so a watcher can wait for them to be fixed. */
+  sources: string[];
+}

@@ -1,0 +1,61 @@
+// The one narrow interface the reconcile engine drives: walk a tree, read a node's ACL, write it.
+// POSIX and WebHDFS implement it; the engine never knows which one it has.
+
+import type { Acl } from "../acl/entry.ts";
+import type { Principal } from "../policy/model.ts";
+
+export type NodeType = "dir" | "file";
+
+export interface TargetNode {
+  /** Absolute path in the target's namespace (no scheme, no trailing slash). */
+  readonly path: string;
+  readonly type: NodeType;
+  /** The ACL as observed: base entries (from the mode when there is no ACL), access and default. */
+  readonly acl: Acl;
+  /**
+   * Writes `next` so that the node ends up carrying exactly it. The target turns it into the
+   * cheapest safe operation (one fsetxattr per scope; MODIFY/REMOVE ACL entries on HDFS).
+   * Fails rather than write through anything but the node that was observed.
+   */
+  write(next: Acl): Promise<void>;
+}
+
+export type SkipReason =
+  | "symlink"
+  | "special-file"
+  | "hardlink"
+  | "other-filesystem"
+  | "missing"
+  | "not-permitted"
+  | "error";
+
+export interface SkippedPath {
+  path: string;
+  reason: SkipReason;
+  detail?: string;
+}
+
+export interface WalkOptions {
+  /** Called for every node, parent before children. The walk waits for it before moving past the node. */
+  visit: (node: TargetNode) => void | Promise<void>;
+  /** Called for everything the walk refuses to look at or write. */
+  skip: (skipped: SkippedPath) => void;
+  /** Return false to leave a directory's children out (the directory itself has been visited). */
+  descend?: (dir: TargetNode) => boolean;
+  signal?: AbortSignal;
+}
+
+export interface Target {
+  readonly kind: "posix" | "webhdfs";
+  /** Target default for execute bits on files: POSIX gives none, HDFS mirrors Sentry. */
+  readonly fileExecuteDefault: boolean;
+  /** Entry cap per path (access + default), or undefined when the filesystem's own limit is large. */
+  readonly maxEntries?: number;
+  /** Walks `root` and everything below it without following symlinks. A missing root is skipped. */
+  walk(root: string, options: WalkOptions): Promise<void>;
+  /** One path, opened as safely as the walk would (for undo and single-path checks); null if absent. */
+  node(path: string): Promise<TargetNode | null>;
+  /** Principals that do not exist on the target (a POSIX host's name service); [] when unknowable. */
+  unknownPrincipals(principals: readonly Principal[]): Promise<Principal[]>;
+  close(): Promise<void>;
+}
