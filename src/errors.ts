@@ -19,6 +19,7 @@ export const ERROR_CATALOG = {
   GS_ACL_TOO_MANY: "Reduce the number of principals granted on this path; the target caps ACL entries.",
   GS_PATH_OUTSIDE_ROOTS: "Only paths under [target] roots are managed; widen roots if this path is yours.",
   GS_PATH_UNSAFE: "The path is a symlink, hard link or special file; grantsync never writes through it.",
+  GS_ACL_CHANGED: "The ACL changed between reading and writing; the next run picks up the new state.",
   GS_TARGET_IO: "The target refused an operation; see the cause for the errno or exception.",
   GS_WEBHDFS_REMOTE: "The NameNode answered with an exception; see javaClassName and message.",
   GS_WEBHDFS_UNAVAILABLE: "No NameNode answered; check [webhdfs] namenodes and that one is active.",
