@@ -1,0 +1,112 @@
+// HDFS ACLs ↔ the shared model: GETACLSTATUS plus permission bits become one full Acl, and the
+// difference between two Acls becomes the MODIFY/REMOVE ACL entry requests that turn one into the other.
+
+import {
+  type Acl,
+  type AclEntry,
+  type AclScope,
+  aclFromMode,
+  entry,
+  entryKey,
+  isNamed,
+  sortEntries,
+} from "../../acl/entry.ts";
+import { parseEntry } from "../../acl/spec.ts";
+import { GsError } from "../../errors.ts";
+import type { AclStatus } from "./types.ts";
+
+/** The NameNode's limit on entries per inode, access and default combined. */
+export const HDFS_MAX_ACL_ENTRIES = 32;
+
+/** `"1750"` → 0o750: the sticky bit is not part of the ACL. */
+export function modeBits(permission: string): number {
+  return Number.parseInt(permission, 8) & 0o777;
+}
+
+/**
+ * The full ACL: owner and other always come from the permission bits, where HDFS keeps them. When
+ * the AclFeature stores `group::`, the permission's group digit is the mask instead.
+ */
+export function aclFromHdfs(permission: string, status?: Pick<AclStatus, "entries">): AclEntry[] {
+  const base = aclFromMode(modeBits(permission));
+  if (!status || status.entries.length === 0) return base;
+  const stored = status.entries.map((e) => parseEntry(e));
+  const groupDigit = base[1]!.perm;
+  const storedGroup = stored.find((e) => e.scope === "access" && e.type === "group" && e.name === "");
+  const namedAccess = stored.some((e) => e.scope === "access" && isNamed(e));
+  const acl = [base[0]!, ...stored, base[2]!];
+  if (!storedGroup) acl.push(base[1]!);
+  if (namedAccess) acl.push(entry("access", "mask", "", groupDigit));
+  return sortEntries(acl);
+}
+
+export interface AclWritePlan {
+  /** Sent first: REMOVEACLENTRIES with these keys. */
+  remove: AclEntry[];
+  /** Sent second: MODIFYACLENTRIES with these entries. */
+  modify: AclEntry[];
+  /** REMOVEDEFAULTACL replaces every default-scope removal. */
+  removeDefault: boolean;
+}
+
+/**
+ * Only the entries that differ are sent, so an entry another client adds between our read and our
+ * write survives (a read-modify-SETACL would erase it). Removals go first: a REMOVE recomputes the
+ * mask of its scope, and the MODIFY after it must be the one that sets the mask we want.
+ */
+export function planAclWrite(observed: Acl, next: Acl): AclWritePlan {
+  const before = new Map(observed.map((e) => [entryKey(e), e]));
+  const after = new Map(next.map((e) => [entryKey(e), e]));
+  const removeDefault = hasScope(observed, "default") && !hasScope(next, "default");
+  const remove: AclEntry[] = [];
+  for (const [key, e] of before) {
+    if (after.has(key) || (removeDefault && e.scope === "default")) continue;
+    if (e.type !== "mask" && !isNamed(e)) {
+      throw new GsError("GS_ACL_SPEC", `the next ACL lacks the base entry ${key}:, which HDFS keeps`, {
+        input: key,
+      });
+    }
+    remove.push(e);
+  }
+  const modify = [...after.values()].filter((e) => {
+    const old = before.get(entryKey(e));
+    return !old || old.perm !== e.perm;
+  });
+  return { remove: sortEntries(remove), modify: sortEntries(modify), removeDefault };
+}
+
+export function isEmptyPlan(plan: AclWritePlan): boolean {
+  return plan.remove.length === 0 && plan.modify.length === 0 && !plan.removeDefault;
+}
+
+/**
+ * Entries the NameNode would store for `acl`, counted as it does: both scopes, base entries
+ * included, with the default base entries and masks it adds itself.
+ */
+export function hdfsEntryCount(acl: Acl): number {
+  const keys = new Set(acl.map(entryKey));
+  for (const scope of ["access", "default"] as const) {
+    const inScope = acl.filter((e) => e.scope === scope);
+    if (inScope.length === 0) continue;
+    for (const type of ["user", "group", "other"] as const) keys.add(entryKey({ scope, type, name: "" }));
+    if (inScope.some(isNamed)) keys.add(entryKey({ scope, type: "mask", name: "" }));
+  }
+  return keys.size;
+}
+
+/** Throws GS_ACL_TOO_MANY, naming every principal that holds an entry, when HDFS would refuse `acl`. */
+export function checkEntryLimit(path: string, acl: Acl): void {
+  const count = hdfsEntryCount(acl);
+  if (count <= HDFS_MAX_ACL_ENTRIES) return;
+  const principals = [...new Set(acl.filter(isNamed).map((e) => `${e.type}:${e.name}`))];
+  throw new GsError(
+    "GS_ACL_TOO_MANY",
+    `${path} would carry ${count} ACL entries, over the HDFS limit of ${HDFS_MAX_ACL_ENTRIES}; ` +
+      `principals: ${principals.join(", ")}`,
+    { location: path, input: principals },
+  );
+}
+
+function hasScope(acl: Acl, scope: AclScope): boolean {
+  return acl.some((e) => e.scope === scope);
+}

@@ -1,0 +1,117 @@
+// The tree walk below one directory: LISTSTATUS_BATCH pages, a few directories listed in parallel,
+// parents visited before children, and a bounded queue so memory never grows with the tree.
+
+import type { SkippedPath, TargetNode, WalkOptions } from "../target.ts";
+import { WebhdfsRemoteError } from "./errors.ts";
+import { childPath } from "./paths.ts";
+import type { FileStatus } from "./types.ts";
+
+export interface WalkDeps {
+  listPages(dir: string, signal: AbortSignal): AsyncIterable<FileStatus[]>;
+  /** Builds the node from its FileStatus (fetching the ACL only when aclBit says there is one). */
+  observe(path: string, status: FileStatus, signal: AbortSignal): Promise<TargetNode>;
+  parallel: number;
+}
+
+/** Directories waiting beyond this are listed by the worker that found them, depth-first. */
+const QUEUE_PER_WORKER = 16;
+
+/** Walks the children of `root` (already visited by the caller) and everything below them. */
+export async function walkBelow(root: string, options: WalkOptions, deps: WalkDeps): Promise<void> {
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const queue = new DirQueue(deps.parallel, deps.parallel * QUEUE_PER_WORKER, async (dir) => {
+    try {
+      await listDir(dir);
+    } catch (err) {
+      stop.abort(err);
+      throw err;
+    }
+  });
+
+  const listDir = async (dir: string): Promise<void> => {
+    try {
+      for await (const page of deps.listPages(dir, signal)) {
+        const found = await Promise.all(page.map((status) => observeChild(dir, status)));
+        for (const item of found) {
+          signal.throwIfAborted();
+          if ("reason" in item) {
+            options.skip(item);
+            continue;
+          }
+          await options.visit(item);
+          if (item.type === "dir" && (options.descend?.(item) ?? true)) await queue.add(item.path);
+        }
+      }
+    } catch (err) {
+      const skipped = skipFor(dir, err);
+      if (!skipped) throw err;
+      options.skip(skipped);
+    }
+  };
+
+  const observeChild = async (dir: string, status: FileStatus): Promise<TargetNode | SkippedPath> => {
+    const path = childPath(dir, status.pathSuffix);
+    if (status.type === "SYMLINK") return { path, reason: "symlink", detail: status.symlink };
+    try {
+      return await deps.observe(path, status, signal);
+    } catch (err) {
+      const skipped = skipFor(path, err);
+      if (!skipped) throw err;
+      return skipped;
+    }
+  };
+
+  await queue.add(root);
+  await queue.drained;
+}
+
+/** Paths that vanish or are closed to us during the walk are reported, not fatal. */
+function skipFor(path: string, err: unknown): SkippedPath | undefined {
+  if (!(err instanceof WebhdfsRemoteError)) return undefined;
+  if (err.is("FileNotFoundException")) return { path, reason: "missing", detail: err.remoteMessage };
+  if (err.is("AccessControlException")) return { path, reason: "not-permitted", detail: err.remoteMessage };
+  return undefined;
+}
+
+class DirQueue {
+  readonly drained: Promise<void>;
+  private readonly pending: string[] = [];
+  private running = 0;
+  private failure: { error: unknown } | undefined;
+  private settle!: (failure?: { error: unknown }) => void;
+
+  constructor(
+    private readonly parallel: number,
+    private readonly capacity: number,
+    private readonly list: (dir: string) => Promise<void>,
+  ) {
+    this.drained = new Promise((resolve, reject) => {
+      this.settle = (f) => (f ? reject(f.error) : resolve());
+    });
+  }
+
+  /** Queues `dir`, or lists it right here when the queue is full, so pending work stays bounded. */
+  async add(dir: string): Promise<void> {
+    if (this.pending.length >= this.capacity) return this.list(dir);
+    this.pending.push(dir);
+    this.pump();
+  }
+
+  private pump(): void {
+    while (!this.failure && this.running < this.parallel && this.pending.length > 0) {
+      // Newest first keeps the walk depth-first, which keeps the queue short.
+      const dir = this.pending.pop()!;
+      this.running++;
+      this.list(dir)
+        .catch((error: unknown) => {
+          this.failure ??= { error };
+        })
+        .finally(() => {
+          this.running--;
+          this.pump();
+        });
+    }
+    if (this.running === 0 && (this.failure || this.pending.length === 0)) this.settle(this.failure);
+  }
+}
