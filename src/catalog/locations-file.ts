@@ -1,0 +1,168 @@
+// Reads the hand-written locations file ([databases], [tables], [partitions]) into a catalog of raw
+// locations; only their syntax is checked here, roots and targets are decided when they are mapped.
+
+import { readFile } from "node:fs/promises";
+import type { Diagnostic } from "../errors.ts";
+import { type IniEntry, lineAt, readShiroIni, splitQuotedList } from "../policy/shiro-ini.ts";
+import type { CatalogDatabase, CatalogLoadResult, CatalogTable, RawLocation } from "./model.ts";
+
+/** Every problem a locations file can have, and whether it stops the catalog from loading. */
+export const LOCATIONS_DIAGNOSTICS = {
+  GS_CATALOG_READ: "error",
+  GS_CATALOG_SYNTAX: "error",
+  GS_CATALOG_UNKNOWN_SECTION: "error",
+  GS_CATALOG_TABLE_NAME: "error",
+  GS_CATALOG_EMPTY_VALUE: "error",
+  GS_CATALOG_DUPLICATE: "error",
+  GS_CATALOG_INVALID: "error",
+  GS_CATALOG_UNKNOWN_TABLE: "error",
+  GS_CATALOG_UNKNOWN_DATABASE: "warning",
+} as const;
+
+type LocationsCode = keyof typeof LOCATIONS_DIAGNOSTICS;
+
+const SECTIONS = ["databases", "tables", "partitions"];
+
+// Absolute path, file:///path, file://host/path or hdfs://authority/path; nothing else is a location.
+const LOCATION_SHAPE = /^(\/|file:\/\/[^/]*\/|hdfs:\/\/[^/]+\/)/;
+
+export async function loadLocationsFile(file: string): Promise<CatalogLoadResult> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    return toResult([diagnostic("GS_CATALOG_READ", `cannot read the locations file: ${why}`, file)], file);
+  }
+  return parseLocationsText(text, file);
+}
+
+/** The pure half of `loadLocationsFile`, for callers that already hold the text. */
+export function parseLocationsText(text: string, file: string): CatalogLoadResult {
+  const diagnostics: Diagnostic[] = [];
+  const report = (code: LocationsCode, message: string, line?: number) =>
+    diagnostics.push(diagnostic(code, message, file, line));
+  const doc = readShiroIni(text);
+  for (const p of doc.problems) report("GS_CATALOG_SYNTAX", p.message, p.line);
+  const entries = new Map<string, IniEntry[]>();
+  for (const section of doc.sections) {
+    if (SECTIONS.includes(section.name)) entries.set(section.name, section.entries);
+    else
+      report(
+        "GS_CATALOG_UNKNOWN_SECTION",
+        `unknown section [${section.name}]; use [databases], [tables], [partitions]`,
+        section.line,
+      );
+  }
+
+  const location = (entry: IniEntry, uri: string, offset: number, kind: RawLocation["kind"]): RawLocation => {
+    const line = lineAt(entry, offset);
+    if (!LOCATION_SHAPE.test(uri)) {
+      report(
+        "GS_CATALOG_INVALID",
+        `"${uri}" is not an absolute path, file:///path or hdfs://authority/path`,
+        line,
+      );
+    }
+    const raw: RawLocation = { uri, kind, source: { file, line } };
+    if (kind === "partition") raw.partition = uri.replace(/\/+$/, "").split("/").pop();
+    return raw;
+  };
+
+  const databases: CatalogDatabase[] = [];
+  for (const entry of unique(entries.get("databases"), "database", report)) {
+    const name = entry.key.toLowerCase();
+    if (!nonEmpty(entry, report)) continue;
+    databases.push({ name, locations: [location(entry, entry.value, 0, "database")] });
+  }
+
+  const tables = new Map<string, CatalogTable>();
+  for (const entry of unique(entries.get("tables"), "table", report)) {
+    const name = tableName(entry, report);
+    if (!name || !nonEmpty(entry, report)) continue;
+    if (!databases.some((d) => d.name === name.db)) {
+      report(
+        "GS_CATALOG_UNKNOWN_DATABASE",
+        `database "${name.db}" of table "${entry.key}" is not in [databases]`,
+        entry.line,
+      );
+    }
+    tables.set(`${name.db}.${name.table}`, {
+      db: name.db,
+      name: name.table,
+      locations: [location(entry, entry.value, 0, "table")],
+    });
+  }
+
+  for (const entry of unique(entries.get("partitions"), "partitions of table", report)) {
+    const name = tableName(entry, report);
+    if (!name || !nonEmpty(entry, report)) continue;
+    const table = tables.get(`${name.db}.${name.table}`);
+    if (!table) {
+      report(
+        "GS_CATALOG_UNKNOWN_TABLE",
+        `partitions of "${entry.key}", which is not in [tables]`,
+        entry.line,
+      );
+      continue;
+    }
+    const { items, unterminatedQuoteAt } = splitQuotedList(entry.value);
+    if (unterminatedQuoteAt !== undefined)
+      report("GS_CATALOG_SYNTAX", `unterminated "`, lineAt(entry, unterminatedQuoteAt));
+    for (const item of items) {
+      if (item.text === "")
+        report(
+          "GS_CATALOG_EMPTY_VALUE",
+          `empty partition location for "${entry.key}"`,
+          lineAt(entry, item.offset),
+        );
+      else table.locations.push(location(entry, item.text, item.offset, "partition"));
+    }
+  }
+  return toResult(diagnostics, file, { databases, tables: [...tables.values()], sources: [file] });
+}
+
+type Report = (code: LocationsCode, message: string, line?: number) => void;
+
+/** Names are case-insensitive, so `Sales` and `sales` are the same key twice. */
+function unique(entries: IniEntry[] | undefined, kind: string, report: Report): IniEntry[] {
+  const first = new Map<string, number>();
+  return (entries ?? []).filter((entry) => {
+    const key = entry.key.toLowerCase();
+    const earlier = first.get(key);
+    if (earlier !== undefined) {
+      report("GS_CATALOG_DUPLICATE", `${kind} "${key}" listed twice (first at line ${earlier})`, entry.line);
+      return false;
+    }
+    first.set(key, entry.line);
+    return true;
+  });
+}
+
+function nonEmpty(entry: IniEntry, report: Report): boolean {
+  if (entry.value !== "") return true;
+  report("GS_CATALOG_EMPTY_VALUE", `"${entry.key}" has no location`, entry.line);
+  return false;
+}
+
+function tableName(entry: IniEntry, report: Report): { db: string; table: string } | undefined {
+  const parts = entry.key.toLowerCase().split(".");
+  const [db, table] = parts;
+  if (parts.length === 2 && db && table) return { db, table };
+  report("GS_CATALOG_TABLE_NAME", `"${entry.key}" must be written db.table`, entry.line);
+  return undefined;
+}
+
+function diagnostic(code: LocationsCode, message: string, file: string, line?: number): Diagnostic {
+  return { severity: LOCATIONS_DIAGNOSTICS[code], code, message, file, ...(line ? { line } : {}) };
+}
+
+function toResult(
+  diagnostics: Diagnostic[],
+  file: string,
+  catalog?: CatalogLoadResult["catalog"],
+): CatalogLoadResult {
+  const errors = diagnostics.filter((d) => d.severity === "error");
+  const warnings = diagnostics.filter((d) => d.severity === "warning");
+  return { ...(catalog && errors.length === 0 ? { catalog } : {}), errors, warnings, sources: [file] };
+}
