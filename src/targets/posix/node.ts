@@ -1,0 +1,264 @@
+// A POSIX node's ACL as seen through its fd (mode + access/default xattrs), and the write path that
+// turns an Acl back into canonical xattr bytes and sets them through an fd, refusing stale state.
+
+import { type Acl, type AclEntry, type AclScope, aclFromMode, entry, sortEntries } from "../../acl/entry.ts";
+import { GsError } from "../../errors.ts";
+import type { NodeType, TargetNode } from "../target.ts";
+import type { IdKind, NameResolver } from "./names.ts";
+import {
+  close,
+  E2BIG,
+  ENODATA,
+  ENOSPC,
+  EOPNOTSUPP,
+  fgetxattr,
+  fremovexattr,
+  fsetxattr,
+  fstat,
+  NativeError,
+  type Stat,
+} from "./native.ts";
+import {
+  ACL_GROUP,
+  ACL_GROUP_OBJ,
+  ACL_MASK,
+  ACL_OTHER,
+  ACL_USER,
+  ACL_USER_OBJ,
+  decodeAcl,
+  encodeAcl,
+  hasId,
+  type RawAclEntry,
+} from "./xattr-codec.ts";
+
+export const XATTR_ACCESS = "system.posix_acl_access";
+export const XATTR_DEFAULT = "system.posix_acl_default";
+
+/** What a node looked like when read: identity, mode and the raw xattr bytes (latin1, "" if absent). */
+export interface Observed {
+  dev: number;
+  ino: number;
+  mode: number;
+  access: string;
+  dflt: string;
+}
+
+export interface NodeContext {
+  readonly names: NameResolver;
+  /** Decoded ACLs keyed by node kind, mode and xattr bytes: most nodes in a tree share a few ACLs. */
+  readonly aclCache: Map<string, Acl>;
+  /** Opens `path` again, as safely as the walk does, for a write after the walk closed the fd. */
+  reopen(path: string): { fd: number; st: Stat };
+}
+
+const ACL_CACHE_MAX = 10_000;
+
+function readXattr(fd: number, name: string, path: string): string {
+  const v = fgetxattr(fd, name);
+  if (typeof v === "string") return v;
+  // A filesystem without ACL support simply has none.
+  if (-v === EOPNOTSUPP) return "";
+  throw new NativeError(`fgetxattr ${name}`, -v, path);
+}
+
+export function observe(fd: number, st: Stat, isDir: boolean, path: string): Observed {
+  return {
+    dev: st.dev,
+    ino: st.ino,
+    mode: st.mode,
+    access: readXattr(fd, XATTR_ACCESS, path),
+    dflt: isDir ? readXattr(fd, XATTR_DEFAULT, path) : "",
+  };
+}
+
+const KIND_OF_TAG: Record<number, IdKind> = { [ACL_USER]: "user", [ACL_GROUP]: "group" };
+
+function decodeScope(bytes: string, path: string): RawAclEntry[] {
+  return decodeAcl(Buffer.from(bytes, "latin1"), path);
+}
+
+function buildAcl(obs: Observed, ctx: NodeContext, path: string): Acl {
+  const mode = obs.mode;
+  const out: AclEntry[] = [];
+  const named = (scope: AclScope, e: RawAclEntry) =>
+    entry(scope, KIND_OF_TAG[e.tag]!, ctx.names.display(KIND_OF_TAG[e.tag]!, e.id), e.perm);
+  if (obs.access === "") out.push(...aclFromMode(mode));
+  else {
+    // The kernel keeps user::, mask (or group:: without one) and other:: equal to the mode bits.
+    const raw = decodeScope(obs.access, path);
+    const hasMask = raw.some((e) => e.tag === ACL_MASK);
+    for (const e of raw) {
+      if (e.tag === ACL_USER_OBJ) out.push(entry("access", "user", "", (mode >> 6) & 7));
+      else if (e.tag === ACL_GROUP_OBJ)
+        out.push(entry("access", "group", "", hasMask ? e.perm : (mode >> 3) & 7));
+      else if (e.tag === ACL_MASK) out.push(entry("access", "mask", "", (mode >> 3) & 7));
+      else if (e.tag === ACL_OTHER) out.push(entry("access", "other", "", mode & 7));
+      else out.push(named("access", e));
+    }
+  }
+  if (obs.dflt !== "") {
+    for (const e of decodeScope(obs.dflt, path)) {
+      if (hasId(e.tag)) out.push(named("default", e));
+      else out.push(entry("default", BASE_TYPE[e.tag]!, "", e.perm));
+    }
+  }
+  return Object.freeze(sortEntries(out).map((e) => Object.freeze(e)));
+}
+
+const BASE_TYPE: Record<number, AclEntry["type"]> = {
+  [ACL_USER_OBJ]: "user",
+  [ACL_GROUP_OBJ]: "group",
+  [ACL_MASK]: "mask",
+  [ACL_OTHER]: "other",
+};
+
+export function aclOf(obs: Observed, type: NodeType, ctx: NodeContext, path: string): Acl {
+  const key = `${type === "dir" ? "d" : "f"}${obs.mode & 0o777}:${obs.access}|${obs.dflt}`;
+  let acl = ctx.aclCache.get(key);
+  if (acl === undefined) {
+    acl = buildAcl(obs, ctx, path);
+    if (ctx.aclCache.size >= ACL_CACHE_MAX) ctx.aclCache.clear();
+    ctx.aclCache.set(key, acl);
+  }
+  return acl;
+}
+
+/** Ids on the node that have no name, as `user:1234`: the decimal names we showed for them. */
+function orphanIds(obs: Observed, ctx: NodeContext, path: string): Set<string> {
+  const out = new Set<string>();
+  for (const bytes of [obs.access, obs.dflt]) {
+    if (bytes === "") continue;
+    for (const e of decodeScope(bytes, path)) {
+      const kind = KIND_OF_TAG[e.tag];
+      if (kind && ctx.names.nameOf(kind, e.id) === null) out.add(`${kind}:${e.id}`);
+    }
+  }
+  return out;
+}
+
+function toRaw(entries: readonly AclEntry[], obs: Observed, ctx: NodeContext, path: string): RawAclEntry[] {
+  let orphans: Set<string> | undefined;
+  const resolve = (kind: IdKind, name: string): number => {
+    const id = ctx.names.id(kind, name);
+    if (id !== null) return id;
+    orphans ??= orphanIds(obs, ctx, path);
+    if (/^\d+$/.test(name) && orphans.has(`${kind}:${name}`)) return Number(name);
+    throw new GsError("GS_PRINCIPAL_UNKNOWN", `unknown ${kind} "${name}"`, { location: path, input: name });
+  };
+  const raw = entries.map((e): RawAclEntry => {
+    if (e.type === "mask") return { tag: ACL_MASK, perm: e.perm, id: 0 };
+    if (e.type === "other") return { tag: ACL_OTHER, perm: e.perm, id: 0 };
+    if (e.name === "") return { tag: e.type === "user" ? ACL_USER_OBJ : ACL_GROUP_OBJ, perm: e.perm, id: 0 };
+    return { tag: e.type === "user" ? ACL_USER : ACL_GROUP, perm: e.perm, id: resolve(e.type, e.name) };
+  });
+  const count = (tag: number) => raw.filter((e) => e.tag === tag).length;
+  const scope = entries[0]?.scope ?? "access";
+  for (const [tag, what] of [
+    [ACL_USER_OBJ, "user::"],
+    [ACL_GROUP_OBJ, "group::"],
+    [ACL_OTHER, "other::"],
+  ] as const) {
+    if (count(tag) !== 1) throw specError(`the ${scope} ACL needs exactly one ${what} entry`, path);
+  }
+  if (count(ACL_MASK) === 0 && raw.some((e) => hasId(e.tag))) {
+    throw specError(`the ${scope} ACL has named entries but no mask`, path);
+  }
+  return raw;
+}
+
+function specError(message: string, path: string): GsError {
+  return new GsError("GS_ACL_SPEC", message, { location: path });
+}
+
+function setXattr(fd: number, name: string, value: Buffer, path: string): void {
+  const rc = fsetxattr(fd, name, value);
+  if (rc === 0) return;
+  const tooMany = -rc === ENOSPC || -rc === E2BIG;
+  throw new NativeError(`fsetxattr ${name}`, -rc, path, tooMany ? "GS_ACL_TOO_MANY" : "GS_TARGET_IO");
+}
+
+export class PosixNode implements TargetNode {
+  acl: Acl;
+
+  constructor(
+    readonly path: string,
+    readonly type: NodeType,
+    private readonly ctx: NodeContext,
+    private obs: Observed,
+    /** Valid while the walk holds it open; -1 once released, and write() then reopens the path. */
+    private fd: number,
+  ) {
+    this.acl = aclOf(obs, type, ctx, path);
+  }
+
+  /** The walk is about to close the fd: later writes must reopen the path instead. */
+  release(): void {
+    this.fd = -1;
+  }
+
+  write(next: Acl): Promise<void> {
+    try {
+      this.writeSync(next);
+      return Promise.resolve();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  private writeSync(next: Acl): void {
+    const access = next.filter((e) => e.scope === "access");
+    const dflt = next.filter((e) => e.scope === "default");
+    if (dflt.length > 0 && this.type !== "dir")
+      throw specError("a file cannot carry default entries", this.path);
+    // Everything that can fail without touching the filesystem fails first.
+    const accessRaw = toRaw(access, this.obs, this.ctx, this.path);
+    const accessBytes = encodeAcl(accessRaw, this.path);
+    const dfltBytes =
+      dflt.length > 0 ? encodeAcl(toRaw(dflt, this.obs, this.ctx, this.path), this.path) : null;
+
+    let fd = this.fd;
+    if (fd < 0) {
+      const opened = this.ctx.reopen(this.path);
+      fd = opened.fd;
+      if (opened.st.dev !== this.obs.dev || opened.st.ino !== this.obs.ino) {
+        close(fd);
+        throw changed(this.path, "the path now names another file");
+      }
+    }
+    try {
+      const st = fstat(fd);
+      if (typeof st === "number") throw new NativeError("fstat", -st, this.path);
+      const cur = observe(fd, st, this.type === "dir", this.path);
+      const o = this.obs;
+      if ((cur.mode & 0o777) !== (o.mode & 0o777) || cur.access !== o.access || cur.dflt !== o.dflt) {
+        throw changed(this.path, "the ACL or mode differs from what was read");
+      }
+      if (!sameAccess(accessRaw, accessBytes, cur)) setXattr(fd, XATTR_ACCESS, accessBytes, this.path);
+      if (dfltBytes && dfltBytes.toString("latin1") !== cur.dflt)
+        setXattr(fd, XATTR_DEFAULT, dfltBytes, this.path);
+      if (!dfltBytes && cur.dflt !== "") {
+        const rc = fremovexattr(fd, XATTR_DEFAULT);
+        if (rc !== 0 && -rc !== ENODATA)
+          throw new NativeError(`fremovexattr ${XATTR_DEFAULT}`, -rc, this.path);
+      }
+      const after = fstat(fd);
+      if (typeof after === "number") throw new NativeError("fstat", -after, this.path);
+      this.obs = observe(fd, after, this.type === "dir", this.path);
+      this.acl = aclOf(this.obs, this.type, this.ctx, this.path);
+    } finally {
+      if (fd !== this.fd) close(fd);
+    }
+  }
+}
+
+/** A 3-entry access ACL is stored as mode bits only, so compare it with the mode. */
+function sameAccess(raw: RawAclEntry[], bytes: Buffer, cur: Observed): boolean {
+  if (raw.length !== 3) return bytes.toString("latin1") === cur.access;
+  if (cur.access !== "") return false;
+  const perm = (tag: number) => raw.find((e) => e.tag === tag)!.perm;
+  return (cur.mode & 0o777) === ((perm(ACL_USER_OBJ) << 6) | (perm(ACL_GROUP_OBJ) << 3) | perm(ACL_OTHER));
+}
+
+function changed(path: string, why: string): GsError {
+  return new GsError("GS_ACL_CHANGED", `not written: ${why}`, { location: path });
+}

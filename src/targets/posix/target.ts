@@ -1,0 +1,146 @@
+// The POSIX Target: walks, reads and writes ACLs below admin-configured roots on the local host,
+// through fds only (see walk.ts), resolving names with the host's name service (see names.ts).
+
+import { posix } from "node:path";
+import { GsError } from "../../errors.ts";
+import type { Principal } from "../../policy/model.ts";
+import type { Target, TargetNode, WalkOptions } from "../target.ts";
+import { NameResolver } from "./names.ts";
+import { close } from "./native.ts";
+import { type NodeContext, observe, PosixNode } from "./node.ts";
+import { type Opened, openBelow, openRoot, type Refused, walkFrom } from "./walk.ts";
+
+/** Name and ACL caches are dropped after this long, so NSS changes are seen by a long-lived daemon. */
+const CACHE_MAX_AGE_MS = 60_000;
+
+export interface PosixTargetOptions {
+  /** Absolute directories grantsync manages; nothing outside them is ever opened. */
+  roots: string[];
+}
+
+/**
+ * `node(path)` returns a node whose fd is already closed: nodes may be kept for long, and holding
+ * an fd each would exhaust the fd table. Its write() reopens the path the same safe way and
+ * refuses (GS_ACL_CHANGED) unless it finds the same inode with the same ACL and mode. Nodes handed
+ * to `walk`'s visit write through the walk's own fd until the visit settles, then behave the same.
+ */
+export class PosixTarget implements Target {
+  readonly kind = "posix" as const;
+  readonly fileExecuteDefault = false;
+  readonly maxEntries = undefined;
+  private readonly roots: string[];
+  private readonly ctx: NodeContext;
+  private cacheBorn = Date.now();
+
+  constructor(options: PosixTargetOptions) {
+    this.roots = options.roots.map((r) => {
+      if (!posix.isAbsolute(r))
+        throw new GsError("GS_CONFIG_INVALID", `root "${r}" is not absolute`, { input: r });
+      return posix.resolve(r);
+    });
+    this.ctx = {
+      names: new NameResolver(),
+      aclCache: new Map(),
+      reopen: (path) => {
+        const o = this.open(path);
+        if ("reason" in o) throw refusedError(path, o, "GS_ACL_CHANGED");
+        return o;
+      },
+    };
+  }
+
+  async walk(root: string, options: WalkOptions): Promise<void> {
+    this.freshen();
+    const { rootDev, opened, path } = this.openForWalk(root);
+    if ("reason" in opened) {
+      options.skip({ path, ...opened });
+      return;
+    }
+    await walkFrom(this.ctx, opened, path, rootDev, options);
+  }
+
+  async node(path: string): Promise<TargetNode | null> {
+    this.freshen();
+    const { opened, path: p } = this.openForWalk(path);
+    if ("reason" in opened) {
+      if (opened.reason === "missing") return null;
+      throw refusedError(p, opened);
+    }
+    try {
+      return new PosixNode(
+        p,
+        opened.type,
+        this.ctx,
+        observe(opened.fd, opened.st, opened.type === "dir", p),
+        -1,
+      );
+    } finally {
+      close(opened.fd);
+    }
+  }
+
+  async unknownPrincipals(principals: readonly Principal[]): Promise<Principal[]> {
+    this.freshen();
+    return principals.filter((p) => this.ctx.names.id(p.kind, p.name) === null);
+  }
+
+  /** No fd outlives a call; this only drops the caches. */
+  async close(): Promise<void> {
+    this.ctx.names.clear();
+    this.ctx.aclCache.clear();
+  }
+
+  private freshen(): void {
+    if (Date.now() - this.cacheBorn < CACHE_MAX_AGE_MS) return;
+    this.ctx.names.clear();
+    this.ctx.aclCache.clear();
+    this.cacheBorn = Date.now();
+  }
+
+  private openForWalk(path: string): { rootDev: number; opened: Opened | Refused; path: string } {
+    const p = posix.resolve(path);
+    const { root, components } = this.locate(p);
+    const r = openRoot(root);
+    if ("reason" in r) return { rootDev: -1, opened: r, path: p };
+    return { rootDev: r.dev, opened: openBelow(r, components), path: p };
+  }
+
+  private open(path: string): Opened | Refused {
+    return this.openForWalk(path).opened;
+  }
+
+  /** The deepest configured root holding `path` (already normalized, so ".." cannot escape). */
+  private locate(path: string): { root: string; components: string[] } {
+    let best: string | undefined;
+    for (const r of this.roots) {
+      const inside = path === r || path.startsWith(r === "/" ? "/" : `${r}/`);
+      if (inside && (best === undefined || r.length > best.length)) best = r;
+    }
+    if (best === undefined) {
+      throw new GsError("GS_PATH_OUTSIDE_ROOTS", `${path} is not under a configured root`, {
+        location: path,
+      });
+    }
+    const rest = path.slice(best.length);
+    return { root: best, components: rest.split("/").filter((c) => c !== "") };
+  }
+}
+
+function refusedError(
+  path: string,
+  r: Refused,
+  missingCode: "GS_ACL_CHANGED" | "GS_TARGET_IO" = "GS_TARGET_IO",
+): GsError {
+  const detail = r.detail ? ` (${r.detail})` : "";
+  switch (r.reason) {
+    case "missing":
+      return new GsError(missingCode, `${path} no longer exists${detail}`, { location: path });
+    case "symlink":
+    case "special-file":
+    case "hardlink":
+    case "other-filesystem":
+      return new GsError("GS_PATH_UNSAFE", `refusing ${path}: ${r.reason}${detail}`, { location: path });
+    default:
+      return new GsError("GS_TARGET_IO", `cannot open ${path}: ${r.reason}${detail}`, { location: path });
+  }
+}

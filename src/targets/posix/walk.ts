@@ -1,0 +1,235 @@
+// Symlink-proof traversal: every component is reached with openat(dirfd, name, O_NOFOLLOW) from an
+// fd on the configured root, so no path is ever re-resolved and no symlink is ever followed.
+
+import { readdirSync } from "node:fs";
+import { GsError } from "../../errors.ts";
+import type { NodeType, SkippedPath, SkipReason, WalkOptions } from "../target.ts";
+import {
+  AT_FDCWD,
+  close,
+  EACCES,
+  ELOOP,
+  ENOENT,
+  ENOTDIR,
+  ENXIO,
+  EPERM,
+  errnoName,
+  fstat,
+  lstatAt,
+  NativeError,
+  O_CLOEXEC,
+  O_DIRECTORY,
+  O_NOCTTY,
+  O_NOFOLLOW,
+  O_NONBLOCK,
+  O_RDONLY,
+  openat,
+  S_IFDIR,
+  S_IFLNK,
+  S_IFMT,
+  S_IFREG,
+  type Stat,
+} from "./native.ts";
+import { type NodeContext, observe, PosixNode } from "./node.ts";
+
+const DIR_FLAGS = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+// O_NONBLOCK: a FIFO swapped in after readdir must not block the open.
+const FILE_FLAGS = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
+
+export type Opened = { fd: number; st: Stat; type: NodeType };
+export type Refused = { reason: SkipReason; detail?: string };
+
+function refusal(errno: number): Refused {
+  if (errno === ENOENT) return { reason: "missing" };
+  if (errno === ELOOP) return { reason: "symlink" };
+  if (errno === ENXIO) return { reason: "special-file" };
+  if (errno === EACCES || errno === EPERM) return { reason: "not-permitted", detail: errnoName(errno) };
+  return { reason: "error", detail: errnoName(errno) };
+}
+
+function kindOf(mode: number): "dir" | "file" | Refused {
+  const fmt = mode & S_IFMT;
+  if (fmt === S_IFDIR) return "dir";
+  if (fmt === S_IFREG) return "file";
+  if (fmt === S_IFLNK) return { reason: "symlink" };
+  return { reason: "special-file" };
+}
+
+/**
+ * Opens `name` below `dirfd` without following it. `hint` is the type readdir reported (or
+ * undefined): it picks the open flags, but only fstat on the opened fd decides what we act on.
+ */
+export function openChild(dirfd: number, name: string, rootDev: number, hint?: NodeType): Opened | Refused {
+  for (let attempt = 0; ; attempt++) {
+    if (hint === undefined) {
+      // DT_UNKNOWN, or the type changed under us: look before opening, so FIFOs and devices never are.
+      const st = lstatAt(dirfd, name);
+      if (typeof st === "number") return refusal(-st);
+      const kind = kindOf(st.mode);
+      if (typeof kind !== "string") return kind;
+      hint = kind;
+    }
+    const fd = openat(dirfd, name, hint === "dir" ? DIR_FLAGS : FILE_FLAGS);
+    if (fd < 0) {
+      // ENOTDIR: no longer a directory (swapped for a symlink or file); look again, once.
+      if (-fd === ENOTDIR && attempt === 0) {
+        hint = undefined;
+        continue;
+      }
+      return refusal(-fd === ENOTDIR ? ELOOP : -fd);
+    }
+    const st = fstat(fd);
+    const kind = typeof st === "number" ? refusal(-st) : kindOf(st.mode);
+    let why: Refused | undefined;
+    if (typeof kind !== "string") why = kind;
+    else if ((st as Stat).dev !== rootDev) why = { reason: "other-filesystem" };
+    // Like systemd-tmpfiles: a second link may sit in a directory we do not manage.
+    else if (kind === "file" && (st as Stat).nlink > 1) why = { reason: "hardlink" };
+    if (why) {
+      close(fd);
+      return why;
+    }
+    return { fd, st: st as Stat, type: kind as NodeType };
+  }
+}
+
+export interface Root {
+  fd: number;
+  dev: number;
+}
+
+/** Opens a configured root. Roots are trusted config, but the root itself must not be a symlink. */
+export function openRoot(root: string): Root | Refused {
+  const fd = openat(AT_FDCWD, root, DIR_FLAGS);
+  if (fd < 0) return refusal(-fd === ENOTDIR ? ELOOP : -fd);
+  const st = fstat(fd);
+  if (typeof st === "number") {
+    close(fd);
+    return refusal(-st);
+  }
+  return { fd, dev: st.dev };
+}
+
+/**
+ * Reaches `components` below an open root one openat at a time. Takes ownership of root.fd: it is
+ * either returned (no components) or closed.
+ */
+export function openBelow(root: Root, components: readonly string[]): Opened | Refused {
+  let dirfd = root.fd;
+  try {
+    if (components.length === 0) {
+      const st = fstat(dirfd);
+      if (typeof st === "number") return refusal(-st);
+      const opened: Opened = { fd: dirfd, st, type: "dir" };
+      dirfd = -1;
+      return opened;
+    }
+    for (let i = 0; i < components.length; i++) {
+      const name = components[i]!;
+      const last = i === components.length - 1;
+      const child = openChild(dirfd, name, root.dev, last ? undefined : "dir");
+      if ("reason" in child) {
+        if (last || child.reason !== "symlink") return child;
+        return {
+          reason: "symlink",
+          detail: `component "${components.slice(0, i + 1).join("/")}" is not a directory`,
+        };
+      }
+      close(dirfd);
+      dirfd = -1;
+      if (last) return child;
+      if (child.type !== "dir") {
+        close(child.fd);
+        return { reason: "missing", detail: `"${name}" is not a directory` };
+      }
+      dirfd = child.fd;
+    }
+    return { reason: "missing" };
+  } finally {
+    if (dirfd >= 0) close(dirfd);
+  }
+}
+
+function join(dir: string, name: string): string {
+  return dir === "/" ? `/${name}` : `${dir}/${name}`;
+}
+
+const DT_HINT = (d: { isDirectory(): boolean; isFile(): boolean }): NodeType | undefined =>
+  d.isDirectory() ? "dir" : d.isFile() ? "file" : undefined;
+
+/** Walks below an opened start. Takes ownership of start.fd. */
+export async function walkFrom(
+  ctx: NodeContext,
+  start: Opened,
+  path: string,
+  rootDev: number,
+  options: WalkOptions,
+): Promise<void> {
+  const { visit, skip, descend, signal } = options;
+
+  // Visits one opened node (and its subtree); closes its fd whatever happens.
+  const visitOpened = async (o: Opened, nodePath: string): Promise<void> => {
+    try {
+      let node: PosixNode;
+      try {
+        node = new PosixNode(nodePath, o.type, ctx, observe(o.fd, o.st, o.type === "dir", nodePath), o.fd);
+      } catch (err) {
+        skip(skipFromError(nodePath, err));
+        return;
+      }
+      try {
+        const r = visit(node);
+        if (r) await r;
+      } finally {
+        node.release();
+      }
+      if (o.type === "dir" && (descend === undefined || descend(node))) await children(o.fd, nodePath);
+    } finally {
+      close(o.fd);
+    }
+  };
+
+  const children = async (dirfd: number, dirPath: string): Promise<void> => {
+    let entries: import("node:fs").Dirent[];
+    try {
+      entries = readdirSync(`/proc/self/fd/${dirfd}`, { withFileTypes: true });
+    } catch (err) {
+      skip({
+        path: dirPath,
+        reason: "error",
+        detail: `readdir: ${(err as NodeJS.ErrnoException).code ?? err}`,
+      });
+      return;
+    }
+    for (const d of entries) {
+      signal?.throwIfAborted();
+      const name = d.name;
+      const childPath = join(dirPath, name);
+      if (name.includes("\uFFFD")) {
+        // Decoding replaced bytes that are not UTF-8; opening the re-encoded name would miss or alias.
+        skip({ path: childPath, reason: "error", detail: "file name is not valid UTF-8" });
+        continue;
+      }
+      if (d.isSymbolicLink()) {
+        skip({ path: childPath, reason: "symlink" });
+        continue;
+      }
+      if (d.isFIFO() || d.isSocket() || d.isBlockDevice() || d.isCharacterDevice()) {
+        skip({ path: childPath, reason: "special-file" });
+        continue;
+      }
+      const child = openChild(dirfd, name, rootDev, DT_HINT(d));
+      if ("reason" in child) skip({ path: childPath, ...child });
+      else await visitOpened(child, childPath);
+    }
+  };
+
+  signal?.throwIfAborted();
+  await visitOpened(start, path);
+}
+
+export function skipFromError(path: string, err: unknown): SkippedPath {
+  if (err instanceof NativeError) return { path, reason: "error", detail: `${err.syscall}: ${err.errno}` };
+  if (err instanceof GsError) return { path, reason: "error", detail: `${err.code} ${err.message}` };
+  return { path, reason: "error", detail: String(err) };
+}
