@@ -162,6 +162,7 @@ function toResult(
   file: string,
   catalog?: CatalogLoadResult["catalog"],
 ): CatalogLoadResult {
+  diagnostics.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   const errors = diagnostics.filter((d) => d.severity === "error");
   const warnings = diagnostics.filter((d) => d.severity === "warning");
   return { ...(catalog && errors.length === 0 ? { catalog } : {}), errors, warnings, sources: [file] };

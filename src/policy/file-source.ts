@@ -94,6 +94,9 @@ async function readText(path: string): Promise<string | Error> {
 }
 
 function toResult(diagnostics: Diagnostic[], sources: string[], grants: Grant[]): PolicyLoadResult {
+  // Reading order (file, then line) so a report reads like the files themselves.
+  const rank = (d: Diagnostic) => sources.indexOf(d.file ?? "");
+  diagnostics.sort((a, b) => rank(a) - rank(b) || (a.line ?? 0) - (b.line ?? 0));
   const errors = diagnostics.filter((d) => d.severity === "error");
   const warnings = diagnostics.filter((d) => d.severity === "warning");
   return { ...(errors.length === 0 ? { policy: { grants, sources } } : {}), errors, warnings, sources };
