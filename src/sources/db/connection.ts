@@ -1,0 +1,284 @@
+// Read-only connections to the Hive Metastore and Sentry backing databases (PostgreSQL or MySQL/MariaDB),
+// behind one small query interface so the readers write their SQL once.
+
+import { readFile } from "node:fs/promises";
+import mysql from "mysql2/promise";
+import pg from "pg";
+import type { DbConnection } from "../../config/types.ts";
+import { GsError } from "../../errors.ts";
+
+export type Dialect = "postgres" | "mysql";
+
+export interface DbSession {
+  readonly dialect: Dialect;
+  /** The URL without any password, for messages and `sources`. */
+  readonly where: string;
+  /**
+   * Runs one SELECT. Write identifiers PostgreSQL-style (`"DBS"."NAME"`) and parameters as `?`;
+   * the session rewrites both for the dialect. Every value comes back as a string or null, so
+   * BIGINT ids look the same from both drivers.
+   */
+  query(sql: string, params?: readonly unknown[]): Promise<Record<string, string | null>[]>;
+  hasTable(table: string): Promise<boolean>;
+  hasColumn(table: string, column: string): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/** Drops any password from a database URL so it can be shown, logged or written to JSON. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "";
+    return u.toString();
+  } catch {
+    // An unparsable URL may still hold `user:secret@`; cut out what sits between ':' and '@'.
+    return url.replace(/\/\/([^/@:]*):[^/@]*@/, "//$1@");
+  }
+}
+
+function dialectOf(url: URL): Dialect | undefined {
+  switch (url.protocol) {
+    case "postgres:":
+    case "postgresql:":
+      return "postgres";
+    case "mysql:":
+    case "mariadb:":
+      return "mysql";
+    default:
+      return undefined;
+  }
+}
+
+async function resolvePassword(conn: DbConnection, url: URL, where: string): Promise<string | undefined> {
+  if (conn.passwordFile) {
+    try {
+      return (await readFile(conn.passwordFile, "utf8")).trim();
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? "error";
+      throw new GsError("GS_DB_CONNECT", `cannot read password file ${conn.passwordFile} (${code})`, {
+        location: where,
+      });
+    }
+  }
+  if (conn.password !== undefined) return conn.password;
+  return url.password ? decodeURIComponent(url.password) : undefined;
+}
+
+/** Removes the password from a driver message, in case a driver ever echoes it. */
+function scrub(message: string, password: string | undefined): string {
+  return password ? message.split(password).join("***") : message;
+}
+
+function toText(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  if (Buffer.isBuffer(v)) return v.toString("utf8");
+  if (v instanceof Date) return v.toISOString();
+  return String(v);
+}
+
+function normalizeRows(rows: Record<string, unknown>[]): Record<string, string | null>[] {
+  return rows.map((r) => {
+    const out: Record<string, string | null> = {};
+    for (const [k, v] of Object.entries(r)) out[k] = toText(v);
+    return out;
+  });
+}
+
+function toPgSql(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+function toMysqlSql(sql: string): string {
+  return sql.replace(/"([A-Za-z0-9_]+)"/g, "`$1`");
+}
+
+/**
+ * Opens a session that can only read. With `snapshot`, every query sees the same consistent
+ * snapshot (one REPEATABLE READ read-only transaction), so paged reads of a live metastore agree
+ * with each other and with the event id read alongside them.
+ */
+export async function openReadOnly(
+  conn: DbConnection,
+  opts: { snapshot?: boolean } = {},
+): Promise<DbSession> {
+  const where = redactUrl(conn.url);
+  let url: URL;
+  try {
+    url = new URL(conn.url);
+  } catch {
+    throw new GsError("GS_DB_CONNECT", "the database URL is not a valid URL", { location: where });
+  }
+  const dialect = dialectOf(url);
+  if (!dialect) {
+    throw new GsError("GS_DB_CONNECT", `unsupported database URL scheme ${url.protocol}`, {
+      location: where,
+      hint: "Use postgres://user@host:port/db or mysql://user@host:port/db.",
+    });
+  }
+  const password = await resolvePassword(conn, url, where);
+  const fail = (err: unknown, what: string): GsError => {
+    const msg = scrub(err instanceof Error ? err.message || String(err) : String(err), password);
+    const code = (err as { code?: string }).code;
+    return new GsError(
+      "GS_DB_CONNECT",
+      `${what} ${where}: ${msg}${code && !msg.includes(code) ? ` (${code})` : ""}`,
+      {
+        location: where,
+      },
+    );
+  };
+  return dialect === "postgres"
+    ? openPg(url, where, password, opts.snapshot === true, fail)
+    : openMysql(url, where, password, opts.snapshot === true, fail);
+}
+
+type Fail = (err: unknown, what: string) => GsError;
+
+function queryError(err: unknown, where: string, password: string | undefined): GsError {
+  const msg = scrub(err instanceof Error ? err.message : String(err), password);
+  return new GsError("GS_DB_QUERY", `query failed on ${where}: ${msg}`, { location: where });
+}
+
+async function openPg(
+  url: URL,
+  where: string,
+  password: string | undefined,
+  snapshot: boolean,
+  fail: Fail,
+): Promise<DbSession> {
+  const noPassword = new URL(url.toString());
+  noPassword.password = "";
+  const client = new pg.Client({
+    connectionString: noPassword.toString(),
+    password,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    application_name: "grantsync",
+  });
+  // A dropped connection emits 'error' on the client; without a listener it would crash the process.
+  client.on("error", () => {});
+  try {
+    await client.connect();
+    await client.query("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
+    if (snapshot) await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  } catch (err) {
+    await client.end().catch(() => {});
+    throw fail(err, "cannot connect to");
+  }
+  const query = async (sql: string, params: readonly unknown[] = []) => {
+    try {
+      const res = await client.query(toPgSql(sql), params as unknown[]);
+      return normalizeRows(res.rows);
+    } catch (err) {
+      throw queryError(err, where, password);
+    }
+  };
+  return {
+    dialect: "postgres",
+    where,
+    query,
+    hasTable: async (table) =>
+      (
+        await query(
+          "SELECT 1 AS x FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?",
+          [table],
+        )
+      ).length > 0,
+    hasColumn: async (table, column) =>
+      (
+        await query(
+          "SELECT 1 AS x FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ? AND column_name = ?",
+          [table, column],
+        )
+      ).length > 0,
+    close: async () => {
+      if (snapshot) await client.query("ROLLBACK").catch(() => {});
+      await client.end().catch(() => {});
+    },
+  };
+}
+
+async function openMysql(
+  url: URL,
+  where: string,
+  password: string | undefined,
+  snapshot: boolean,
+  fail: Fail,
+): Promise<DbSession> {
+  let conn: mysql.Connection;
+  try {
+    conn = await mysql.createConnection({
+      host: url.hostname || "localhost",
+      port: url.port ? Number(url.port) : 3306,
+      user: decodeURIComponent(url.username),
+      password,
+      database: decodeURIComponent(url.pathname.replace(/^\//, "")) || undefined,
+      connectTimeout: CONNECT_TIMEOUT_MS,
+      supportBigNumbers: true,
+      bigNumberStrings: true,
+      dateStrings: true,
+      charset: "utf8mb4",
+    });
+  } catch (err) {
+    throw fail(err, "cannot connect to");
+  }
+  conn.on("error", () => {});
+  try {
+    // Older servers lack session read-only mode; grantsync only issues SELECTs regardless.
+    await conn.query("SET SESSION TRANSACTION READ ONLY").catch(() => {});
+    if (snapshot) {
+      await conn.query("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+      await conn.query("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+    }
+  } catch (err) {
+    await conn.end().catch(() => {});
+    throw fail(err, "cannot set up a read-only session on");
+  }
+  const query = async (sql: string, params: readonly unknown[] = []) => {
+    try {
+      const [rows] = await conn.query(toMysqlSql(sql), params as unknown[]);
+      return normalizeRows(rows as Record<string, unknown>[]);
+    } catch (err) {
+      throw queryError(err, where, password);
+    }
+  };
+  return {
+    dialect: "mysql",
+    where,
+    query,
+    hasTable: async (table) =>
+      (
+        await query(
+          "SELECT 1 AS x FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?",
+          [table],
+        )
+      ).length > 0,
+    hasColumn: async (table, column) =>
+      (
+        await query(
+          "SELECT 1 AS x FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ? AND column_name = ?",
+          [table, column],
+        )
+      ).length > 0,
+    close: async () => {
+      if (snapshot) await conn.query("ROLLBACK").catch(() => {});
+      await conn.end().catch(() => {});
+    },
+  };
+}
+
+/** Runs `fn` on a fresh read-only session and always closes it. */
+export async function withReadOnly<T>(
+  conn: DbConnection,
+  fn: (s: DbSession) => Promise<T>,
+  opts: { snapshot?: boolean } = {},
+): Promise<T> {
+  const s = await openReadOnly(conn, opts);
+  try {
+    return await fn(s);
+  } finally {
+    await s.close();
+  }
+}
