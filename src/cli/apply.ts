@@ -1,0 +1,91 @@
+// `grantsync apply`: re-observes and writes what plan shows. Asks first only on a TTY (--yes to
+// skip); --plan applies a saved plan exactly or refuses; exit 0 on success, 1 on any error.
+
+import { readFileSync } from "node:fs";
+import { createInterface } from "node:readline/promises";
+import type { Command } from "commander";
+import { GsError } from "../errors.ts";
+import type { Plan } from "../reconcile/plan.ts";
+import { applyChanges, computePlan } from "../reconcile/run.ts";
+import { renderPlan } from "../report/text.ts";
+import { CliExit, clearProgress, openSession, printJson, stdoutStyle } from "./common.ts";
+
+interface ApplyOptions {
+  config?: string;
+  json?: boolean;
+  plan?: string;
+  force?: boolean;
+  yes?: boolean;
+}
+
+export function registerApply(program: Command): void {
+  program
+    .command("apply")
+    .description("write the changes plan shows; journaled, undoable")
+    .option("-c, --config <file>", "grantsync config file")
+    .option("--plan <file>", "apply exactly this saved plan (refused if the ACLs changed since)")
+    .option("--force", "apply even when the circuit breaker would refuse")
+    .option("-y, --yes", "do not ask for confirmation")
+    .option("--json", "machine-readable output")
+    .action(async (opts: ApplyOptions) => apply(opts));
+}
+
+async function apply(opts: ApplyOptions): Promise<void> {
+  const { session } = await openSession(opts.config, { ...opts, progress: true });
+  const s = stdoutStyle();
+  try {
+    const saved = opts.plan ? readPlan(opts.plan, session.targetId) : undefined;
+    if (!opts.yes && !opts.json && process.stdin.isTTY && process.stdout.isTTY) {
+      const preview = saved ?? (await computePlan(session));
+      clearProgress();
+      process.stdout.write(renderPlan(preview, s));
+      if (preview.summary.changed === 0) return;
+      if (!(await confirm("Apply these changes? [y/N] "))) {
+        process.stdout.write("Nothing was changed.\n");
+        return;
+      }
+    }
+    const result = await applyChanges(session, { ...(saved ? { saved } : {}), force: opts.force ?? false });
+    clearProgress();
+    if (opts.json)
+      printJson({ run: result.journaled ? result.run : null, failed: result.failed, ...result.plan });
+    else {
+      process.stdout.write(renderPlan(result.plan, s, { verb: "changed" }));
+      if (result.journaled)
+        process.stdout.write(`Run id: ${result.run} (undo with: grantsync undo ${result.run})\n`);
+    }
+    const stale = result.plan.problems.some((p) => p.code === "GS_PLAN_STALE");
+    if (result.failed > 0 || stale) throw new CliExit(1);
+  } finally {
+    await session.target.close();
+  }
+}
+
+function readPlan(file: string, targetId: string): Plan {
+  let plan: Plan;
+  try {
+    plan = JSON.parse(readFileSync(file, "utf8")) as Plan;
+  } catch (err) {
+    throw new GsError("GS_PLAN_READ", `cannot read plan: ${(err as Error).message}`, {
+      location: file,
+      cause: err,
+    });
+  }
+  if (plan.kind !== "grantsync-plan" || plan.formatVersion !== 1 || !Array.isArray(plan.changes)) {
+    throw new GsError("GS_PLAN_READ", "not a grantsync plan file", { location: file });
+  }
+  if (plan.target !== targetId)
+    throw new GsError("GS_PLAN_READ", `plan was made for ${plan.target}, not ${targetId}`, {
+      location: file,
+    });
+  return plan;
+}
+
+async function confirm(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}

@@ -1,0 +1,95 @@
+// What every command shares: loading the config and the model, building the session, writing
+// human or JSON output, progress on a TTY, and the exit-code carrying error.
+
+import { compileForConfig } from "../compile/index.ts";
+import type { DesiredState } from "../compile/model.ts";
+import { loadConfig } from "../config/load.ts";
+import type { Config } from "../config/types.ts";
+import { GsError } from "../errors.ts";
+import type { Session } from "../reconcile/run.ts";
+import { StateStore } from "../reconcile/state.ts";
+import { colourEnabled, makeStyle, num, type Style } from "../report/style.ts";
+import { renderDiagnostics } from "../report/text.ts";
+import { loadModel, type Model } from "../sources/load.ts";
+import { createTarget, targetId } from "../targets/create.ts";
+
+/** Thrown to end a command with an exit code after its output has been written. */
+export class CliExit extends Error {
+  readonly exitCode: number;
+  constructor(exitCode: number) {
+    super(`exit ${exitCode}`);
+    this.exitCode = exitCode;
+  }
+}
+
+export interface OutputOptions {
+  json?: boolean;
+}
+
+export function stdoutStyle(): Style {
+  return makeStyle(colourEnabled(process.stdout));
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+export function requireConfig(path: string | undefined): Config {
+  if (!path) throw new GsError("GS_USAGE", "--config FILE is required");
+  return loadConfig(path);
+}
+
+export interface Loaded {
+  config: Config;
+  model: Model;
+  desired: DesiredState;
+  session: Session;
+}
+
+/** Config → model → desired ACLs → target. A model with errors stops here, with every error listed. */
+export async function openSession(
+  configPath: string | undefined,
+  opts: OutputOptions & { progress?: boolean } = {},
+): Promise<Loaded> {
+  const config = requireConfig(configPath);
+  const load = await loadModel(config);
+  if (!load.model) {
+    if (opts.json) printJson({ valid: false, errors: load.errors, warnings: load.warnings });
+    else
+      process.stderr.write(
+        renderDiagnostics(load.errors, load.warnings, makeStyle(colourEnabled(process.stderr))),
+      );
+    throw new GsError(
+      "GS_POLICY_ERRORS",
+      `${load.errors.length} error(s) in the policy or locations; nothing was changed`,
+    );
+  }
+  if (!opts.json && load.warnings.length > 0) {
+    process.stderr.write(renderDiagnostics([], load.warnings, makeStyle(colourEnabled(process.stderr))));
+  }
+  const target = await createTarget(config);
+  const desired = compileForConfig(config, load.model, target.fileExecuteDefault);
+  const session: Session = {
+    config,
+    target,
+    targetId: targetId(config),
+    desired,
+    store: new StateStore(config.state.dir),
+    ...(opts.progress && !opts.json && process.stderr.isTTY ? { onProgress: progressLine() } : {}),
+  };
+  return { config, model: load.model, desired, session };
+}
+
+function progressLine(): (n: number) => void {
+  let last = 0;
+  return (n) => {
+    const now = Date.now();
+    if (now - last < 100) return;
+    last = now;
+    process.stderr.write(`\r\u001b[2Kscanned ${num(n)} paths`);
+  };
+}
+
+export function clearProgress(): void {
+  if (process.stderr.isTTY) process.stderr.write("\r\u001b[2K");
+}

@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+// The grantsync command line: one module per command; this file wires them and turns errors
+// into `CODE message` plus a hint on stderr (or JSON with --json) and the exit code.
+
+import { readFileSync } from "node:fs";
+import { Command, CommanderError } from "commander";
+import { toGsError } from "../errors.ts";
+import { colourEnabled, makeStyle } from "../report/style.ts";
+import { registerApply } from "./apply.ts";
+import { CliExit } from "./common.ts";
+import { registerDaemon } from "./daemon.ts";
+import { registerExplain } from "./explain.ts";
+import { registerPlan } from "./plan.ts";
+import { registerUndo } from "./undo.ts";
+import { registerValidate } from "./validate.ts";
+
+const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+  version: string;
+};
+
+export function buildProgram(): Command {
+  const program = new Command()
+    .name("grantsync")
+    .description("Keep filesystem ACLs (POSIX, HDFS via WebHDFS) in step with Hive/Sentry grants.")
+    .version(pkg.version)
+    .showHelpAfterError()
+    .exitOverride();
+  registerValidate(program);
+  registerExplain(program);
+  registerPlan(program);
+  registerApply(program);
+  registerUndo(program);
+  registerDaemon(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CliExit) return err.exitCode;
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 1;
+    const e = toGsError(err);
+    if (argv.includes("--json")) process.stdout.write(`${JSON.stringify({ error: e.toJSON() }, null, 2)}\n`);
+    else {
+      const s = makeStyle(colourEnabled(process.stderr));
+      process.stderr.write(`${s.red(`error: ${e.format()}`)}\n${s.dim(`hint: ${e.hint}`)}\n`);
+      if (e.code === "GS_INTERNAL" && e.stack) process.stderr.write(`${e.stack}\n`);
+    }
+    return 1;
+  }
+}
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    process.stderr.write(`${String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

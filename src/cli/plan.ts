@@ -1,0 +1,48 @@
+// `grantsync plan`: the exact dry run. Groups changes by object, --verbose lists every path,
+// --out saves the plan for `apply --plan`, --detailed-exitcode: 0 no changes, 2 changes, 1 error.
+
+import { writeFileSync } from "node:fs";
+import type { Command } from "commander";
+import { computePlan } from "../reconcile/run.ts";
+import { renderDesiredNotes, renderPlan } from "../report/text.ts";
+import { CliExit, clearProgress, openSession, printJson, stdoutStyle } from "./common.ts";
+
+interface PlanOptions {
+  config?: string;
+  json?: boolean;
+  detailedExitcode?: boolean;
+  out?: string;
+  verbose?: boolean;
+}
+
+export function registerPlan(program: Command): void {
+  program
+    .command("plan")
+    .description("show exactly what apply would change (a dry run)")
+    .option("-c, --config <file>", "grantsync config file")
+    .option("--json", "machine-readable output")
+    .option("--detailed-exitcode", "exit 0 when nothing would change, 2 when something would, 1 on error")
+    .option("--out <file>", "save the plan for `grantsync apply --plan FILE`")
+    .option("-v, --verbose", "one line per path")
+    .action(async (opts: PlanOptions) => plan(opts));
+}
+
+async function plan(opts: PlanOptions): Promise<void> {
+  const { desired, session } = await openSession(opts.config, { ...opts, progress: true });
+  try {
+    const result = await computePlan(session);
+    clearProgress();
+    if (opts.out) writeFileSync(opts.out, JSON.stringify(result));
+    if (opts.json) printJson(result);
+    else {
+      const s = stdoutStyle();
+      process.stdout.write(renderDesiredNotes(desired, s));
+      process.stdout.write(renderPlan(result, s, { verbose: opts.verbose ?? false }));
+      if (opts.out)
+        process.stdout.write(`Saved to ${opts.out}; apply it with: grantsync apply --plan ${opts.out}\n`);
+    }
+    if (opts.detailedExitcode && result.summary.changed > 0) throw new CliExit(2);
+  } finally {
+    await session.target.close();
+  }
+}

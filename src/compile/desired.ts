@@ -1,0 +1,145 @@
+// Grants × catalog → the desired ACL of every managed location. A table gets the union of its own
+// grants and its database's (through the catalog, not the path); locations outside roots are reported.
+
+import type { Perm } from "../acl/entry.ts";
+import type { Catalog, RawLocation } from "../catalog/model.ts";
+import { tableObjectName } from "../catalog/model.ts";
+import type { Grant, Policy } from "../policy/model.ts";
+import { type GrantRules, nameMatches, reachOf } from "./grants.ts";
+import { type LocationRules, resolveLocation } from "./locations.ts";
+import {
+  directoryEntries,
+  type EntryShape,
+  fileEntries,
+  type PrincipalPerm,
+  principalKey,
+} from "./mapping.ts";
+import type { DesiredState, EntryReason, IgnoredGrant, LocationContext, ObjectAcl } from "./model.ts";
+
+export interface CompileOptions {
+  grants: GrantRules;
+  locations: LocationRules;
+  shape: EntryShape;
+}
+
+export function compileDesired(policy: Policy, catalog: Catalog, opts: CompileOptions): DesiredState {
+  const objects = new Map<string, ObjectAcl>();
+  const tablesByDb = new Map<string, string[]>();
+  for (const db of catalog.databases) objects.set(db.name, newObject(db.name, "database"));
+  for (const t of catalog.tables) {
+    const name = tableObjectName(t.db, t.name);
+    objects.set(name, newObject(name, "table"));
+    tablesByDb.set(t.db, [...(tablesByDb.get(t.db) ?? []), t.name]);
+  }
+  const dbNames = new Set([...catalog.databases.map((d) => d.name), ...tablesByDb.keys()]);
+  const ignoredGrants: IgnoredGrant[] = [];
+  const uriLocations: { object: string; uri: string; grant: Grant }[] = [];
+
+  for (const grant of policy.grants) {
+    const reach = reachOf(grant, opts.grants);
+    const reached: string[] = [];
+    if (reach.kind === "none") {
+      ignoredGrants.push({ grant, reason: reach.reason, ...(reach.object ? { object: reach.object } : {}) });
+      continue;
+    }
+    if (reach.kind === "uri") {
+      const name = `uri:${reach.uri}`;
+      if (!objects.has(name)) objects.set(name, newObject(name, "uri"));
+      uriLocations.push({ object: name, uri: reach.uri, grant });
+      addGrant(objects.get(name)!, grant, reach.perm, "uri");
+      continue;
+    }
+    for (const db of dbNames) {
+      if (!nameMatches(reach.db, db)) continue;
+      if (reach.kind === "database") {
+        const dbObject = objects.get(db);
+        if (dbObject) {
+          addGrant(dbObject, grant, reach.perm, "database");
+          reached.push(db);
+        }
+      }
+      for (const table of tablesByDb.get(db) ?? []) {
+        if (reach.kind === "table" && !nameMatches(reach.table, table)) continue;
+        const name = tableObjectName(db, table);
+        addGrant(objects.get(name)!, grant, reach.perm, reach.kind === "database" ? "database" : "table");
+        reached.push(name);
+      }
+    }
+    if (reached.length === 0) {
+      const named = reach.kind === "table" ? `${reach.db}.${reach.table}` : reach.db;
+      ignoredGrants.push({
+        grant,
+        reason: `no location is known for ${named} in the catalog`,
+        object: named,
+      });
+    }
+  }
+
+  const desired: DesiredState = { objects, contexts: new Map(), ignoredGrants, ignoredLocations: [] };
+  for (const db of catalog.databases) addLocations(desired, db.name, db.locations, opts);
+  for (const t of catalog.tables) addLocations(desired, tableObjectName(t.db, t.name), t.locations, opts);
+  for (const u of uriLocations) {
+    const location: RawLocation = { uri: u.uri, kind: "table", source: u.grant.privilege.source };
+    addLocations(desired, u.object, [location], opts, "uri");
+  }
+  for (const ctx of desired.contexts.values()) fillEntries(ctx, objects, opts.shape);
+  return desired;
+}
+
+function newObject(name: string, kind: ObjectAcl["kind"]): ObjectAcl {
+  return { name, kind, grants: new Map() };
+}
+
+function addGrant(obj: ObjectAcl, grant: Grant, perm: Perm, through: EntryReason["through"]): void {
+  const key = principalKey(grant.principal);
+  const cur = obj.grants.get(key) ?? { principal: grant.principal, perm: 0, reasons: [] };
+  cur.perm |= perm;
+  cur.reasons.push({ grant, through });
+  obj.grants.set(key, cur);
+}
+
+function addLocations(
+  desired: DesiredState,
+  object: string,
+  locations: readonly RawLocation[],
+  opts: CompileOptions,
+  kindOverride?: "uri",
+): void {
+  const seen = new Set<string>();
+  for (const location of locations) {
+    const resolved = resolveLocation(location.uri, opts.locations);
+    if (!resolved.ok) {
+      if (seen.has(location.uri)) continue;
+      seen.add(location.uri);
+      desired.ignoredLocations.push({ uri: location.uri, object, reason: resolved.reason, location });
+      continue;
+    }
+    const ctx: LocationContext = desired.contexts.get(resolved.path) ?? {
+      path: resolved.path,
+      objects: [],
+      locations: [],
+      dir: [],
+      file: [],
+    };
+    if (!ctx.objects.includes(object)) ctx.objects.push(object);
+    ctx.locations.push({ object, kind: kindOverride ?? location.kind, location });
+    desired.contexts.set(resolved.path, ctx);
+  }
+}
+
+/** Several objects at one path: bits for one principal are OR'd. */
+function fillEntries(ctx: LocationContext, objects: Map<string, ObjectAcl>, shape: EntryShape): void {
+  const merged = new Map<string, PrincipalPerm>();
+  for (const name of ctx.objects) {
+    for (const [key, g] of objects.get(name)?.grants ?? []) {
+      const cur = merged.get(key) ?? { principal: g.principal, perm: 0 };
+      cur.perm |= g.perm;
+      merged.set(key, cur);
+    }
+  }
+  const perms = [...merged.values()].sort((a, b) =>
+    principalKey(a.principal).localeCompare(principalKey(b.principal)),
+  );
+  ctx.dir = directoryEntries(perms, shape);
+  ctx.file = fileEntries(perms, shape);
+}

@@ -1,0 +1,158 @@
+// Why a path carries what it carries: the object it belongs to, each desired entry with the grants
+// producing it, and the grants on that object that produce nothing (with the reason).
+
+import { formatEntry } from "../acl/spec.ts";
+import { formatSource, type Grant } from "../policy/model.ts";
+import { findRoot } from "./locations.ts";
+import type { DesiredState, LocationContext } from "./model.ts";
+
+export interface GrantExplanation {
+  role: string;
+  principal: string;
+  /** `database sales`, `table sales.customer` or a URI. */
+  through: string;
+  privilege: string;
+  source: string;
+  via: string;
+  viaGroup?: string;
+}
+
+export interface ExplainedEntry {
+  dir?: string;
+  file?: string;
+  principal: string;
+  grants: GrantExplanation[];
+}
+
+export interface Explanation {
+  path: string;
+  managed: boolean;
+  reason?: string;
+  root?: string;
+  context?: {
+    path: string;
+    objects: string[];
+    locations: { object: string; kind: string; uri: string; source: string }[];
+  };
+  entries: ExplainedEntry[];
+  inert: {
+    object?: string;
+    privilege: string;
+    source: string;
+    role: string;
+    principal: string;
+    reason: string;
+  }[];
+}
+
+export function explainPath(desired: DesiredState, roots: readonly string[], path: string): Explanation {
+  const root = findRoot(path, roots);
+  if (!root)
+    return {
+      path,
+      managed: false,
+      reason: `outside every configured root (${roots.join(", ")})`,
+      entries: [],
+      inert: [],
+    };
+  const ctx = deepestContext(desired, path);
+  if (!ctx) {
+    return {
+      path,
+      managed: false,
+      root,
+      reason: "not at or under any database, table or partition location",
+      entries: [],
+      inert: [],
+    };
+  }
+  const entries: ExplainedEntry[] = [];
+  for (const name of ctx.objects) {
+    const obj = desired.objects.get(name);
+    for (const g of obj?.grants.values() ?? []) {
+      const principal = `${g.principal.kind}:${g.principal.name}`;
+      let e = entries.find((x) => x.principal === principal);
+      if (!e) {
+        e = { principal, grants: [] };
+        entries.push(e);
+      }
+      for (const r of g.reasons)
+        e.grants.push(
+          explainGrant(
+            r.grant,
+            r.through === "database"
+              ? `database ${r.grant.privilege.db}`
+              : r.through === "uri"
+                ? `uri ${r.grant.privilege.uri}`
+                : `table ${name}`,
+          ),
+        );
+    }
+  }
+  for (const e of entries) {
+    const dir = ctx.dir.find((x) => x.scope === "access" && `${x.type}:${x.name}` === e.principal);
+    const file = ctx.file.find((x) => `${x.type}:${x.name}` === e.principal);
+    if (dir)
+      e.dir = [dir, ...ctx.dir.filter((x) => x.scope === "default" && `${x.type}:${x.name}` === e.principal)]
+        .map(formatEntry)
+        .join(" ");
+    if (file) e.file = formatEntry(file);
+  }
+  const dbs = new Set(ctx.objects.map((o) => o.split(".")[0]!));
+  const inert = desired.ignoredGrants
+    .filter(
+      (i) =>
+        !i.object ||
+        ctx.objects.includes(i.object) ||
+        dbs.has(i.object) ||
+        i.grant.privilege.db === undefined,
+    )
+    .map((i) => ({
+      ...(i.object ? { object: i.object } : {}),
+      privilege: i.grant.privilege.text,
+      source: formatSource(i.grant.privilege.source),
+      role: i.grant.role,
+      principal: `${i.grant.principal.kind}:${i.grant.principal.name}`,
+      reason: i.reason,
+    }));
+  return {
+    path,
+    managed: true,
+    root,
+    context: {
+      path: ctx.path,
+      objects: ctx.objects,
+      locations: ctx.locations.map((l) => ({
+        object: l.object,
+        kind: l.kind,
+        uri: l.location.uri,
+        source: formatSource(l.location.source),
+      })),
+    },
+    entries: entries.sort((a, b) => a.principal.localeCompare(b.principal)),
+    inert,
+  };
+}
+
+function explainGrant(grant: Grant, through: string): GrantExplanation {
+  return {
+    role: grant.role,
+    principal: `${grant.principal.kind}:${grant.principal.name}`,
+    through,
+    privilege: grant.privilege.text,
+    source: formatSource(grant.privilege.source),
+    via: formatSource(grant.via),
+    ...(grant.viaGroup ? { viaGroup: grant.viaGroup } : {}),
+  };
+}
+
+function deepestContext(desired: DesiredState, path: string): LocationContext | undefined {
+  let p = path;
+  while (true) {
+    const ctx = desired.contexts.get(p);
+    if (ctx) return ctx;
+    if (p === "/" || p === "") return undefined;
+    const slash = p.lastIndexOf("/");
+    p = slash <= 0 ? "/" : p.slice(0, slash);
+  }
+}

@@ -1,0 +1,56 @@
+// The one place where Sentry actions become permission bits, and bits become ACL entries
+// for directories (with execute, plus default entries) and for files (execute per target).
+
+import { type AclEntry, entry, type Perm, R, W, X } from "../acl/entry.ts";
+import type { Action, Principal } from "../policy/model.ts";
+
+/** Sentry's HDFS sync: SELECT → read, INSERT → write, ALL/OWNER → both; the rest give nothing. */
+export const DEFAULT_ACTION_PERMS: Readonly<Record<Action, Perm>> = {
+  select: R,
+  insert: W,
+  all: R | W,
+  owner: R | W,
+  alter: 0,
+  create: 0,
+  drop: 0,
+  index: 0,
+  lock: 0,
+};
+
+export interface EntryShape {
+  /** Execute on files too (HDFS mirrors Sentry's r-x/-wx/rwx; POSIX gives none). */
+  fileExecute: boolean;
+  /** Directories also carry the entries as default: entries, so new files inherit at once. */
+  defaultAcls: boolean;
+}
+
+export interface PrincipalPerm {
+  principal: Principal;
+  /** Read/write bits only; execute is decided by the node type. */
+  perm: Perm;
+}
+
+/** Entries a directory of this object carries: access entries with execute, and the same as defaults. */
+export function directoryEntries(perms: readonly PrincipalPerm[], shape: EntryShape): AclEntry[] {
+  const out: AclEntry[] = [];
+  for (const { principal, perm } of perms) {
+    if (perm === 0) continue;
+    out.push(entry("access", principal.kind, principal.name, perm | X));
+    if (shape.defaultAcls) out.push(entry("default", principal.kind, principal.name, perm | X));
+  }
+  return out;
+}
+
+/** Entries a regular file of this object carries. */
+export function fileEntries(perms: readonly PrincipalPerm[], shape: EntryShape): AclEntry[] {
+  const out: AclEntry[] = [];
+  for (const { principal, perm } of perms) {
+    if (perm === 0) continue;
+    out.push(entry("access", principal.kind, principal.name, shape.fileExecute ? perm | X : perm));
+  }
+  return out;
+}
+
+export function principalKey(p: Principal): string {
+  return `${p.kind}:${p.name}`;
+}

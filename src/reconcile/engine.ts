@@ -1,0 +1,135 @@
+// The reconcile walk: for every path under the managed locations, observe its ACL, merge in the
+// desired entries while keeping everyone else's, and hand each difference to plan or apply.
+
+import { type Acl, entryKey } from "../acl/entry.ts";
+import { type MergeResult, mergeAcl } from "../acl/merge.ts";
+import { findRoot } from "../compile/locations.ts";
+import type { DesiredState } from "../compile/model.ts";
+import { toGsError } from "../errors.ts";
+import type { SkippedPath, Target, TargetNode } from "../targets/target.ts";
+import {
+  ContextResolver,
+  desiredEntriesFor,
+  managedKeysFor,
+  type NodeContext,
+  walkRoots,
+} from "./contexts.ts";
+import { describeChange, type PathChange, type PathProblem } from "./plan.ts";
+import type { AdoptionStore, ManagedState } from "./state.ts";
+
+export interface WalkInput {
+  target: Target;
+  desired: DesiredState;
+  state: ManagedState;
+  adoptions: AdoptionStore;
+  /** Configured roots: a remembered location outside them is never walked. */
+  roots: readonly string[];
+  /** Principal keys (`group:ghosts`) whose entries are left out, e.g. unknown on this host. */
+  skipPrincipals: ReadonlySet<string>;
+  /** Only these location paths (and what is below them, up to other locations) are walked. */
+  scope?: ReadonlySet<string>;
+  signal?: AbortSignal;
+}
+
+export interface Decision {
+  node: TargetNode;
+  object: string;
+  merge: MergeResult;
+  change?: PathChange;
+  /** Named entries present that grantsync manages. */
+  managedPresent: number;
+  problem?: PathProblem;
+}
+
+export interface WalkHandlers {
+  decided(decision: Decision): void | Promise<void>;
+  skipped(s: SkippedPath): void;
+  problem(p: PathProblem): void;
+}
+
+export interface WalkOutcome {
+  /** Walk roots that completed without a problem under them (their state may be finalised). */
+  cleanRoots: string[];
+  walkedRoots: string[];
+}
+
+export function contextPaths(input: Pick<WalkInput, "desired" | "state" | "scope">): string[] {
+  if (input.scope) return [...input.scope];
+  return [...new Set([...input.desired.contexts.keys(), ...Object.keys(input.state.locations)])];
+}
+
+export async function walkManaged(input: WalkInput, handlers: WalkHandlers): Promise<WalkOutcome> {
+  const resolver = new ContextResolver(input.desired.contexts, input.state);
+  const paths = contextPaths(input).filter((p) => {
+    if (findRoot(p, input.roots)) return true;
+    handlers.problem({
+      path: p,
+      code: "GS_PATH_OUTSIDE_ROOTS",
+      message: "a remembered location is outside every root; not walked",
+    });
+    return false;
+  });
+  const roots = walkRoots(paths);
+  const cleanRoots: string[] = [];
+  for (const root of roots) {
+    if (input.signal?.aborted) break;
+    let problems = 0;
+    const problem = (p: PathProblem) => {
+      problems++;
+      handlers.problem(p);
+    };
+    try {
+      await input.target.walk(root, {
+        signal: input.signal,
+        skip: (s) => {
+          if (s.reason === "error") problems++;
+          handlers.skipped(s);
+        },
+        descend: (dir) =>
+          !input.scope || dir.path === root || !resolver.isContextPath(dir.path) || input.scope.has(dir.path),
+        visit: async (node) => {
+          const decision = decide(node, resolver.forPath(node.path), input);
+          if (decision.problem) problem(decision.problem);
+          await handlers.decided(decision);
+        },
+      });
+    } catch (err) {
+      const e = toGsError(err, "GS_TARGET_IO", { location: root });
+      problem({ path: root, code: e.code, message: e.message });
+    }
+    if (problems === 0 && !input.signal?.aborted) cleanRoots.push(root);
+  }
+  return { cleanRoots, walkedRoots: roots };
+}
+
+export function decide(node: TargetNode, ctx: NodeContext, input: WalkInput): Decision {
+  const desired = desiredEntriesFor(ctx, node.type, input.skipPrincipals);
+  const managed = managedKeysFor(ctx, node.type);
+  const adopted = input.adoptions.get(node.path);
+  const merge = mergeAcl({ current: node.acl, desired, managed, adopted });
+  let managedPresent = 0;
+  if (managed.size > 0) for (const e of node.acl) if (managed.has(entryKey(e))) managedPresent++;
+  const object = objectLabel(ctx);
+  const decision: Decision = { node, object, merge, managedPresent };
+  if (!merge.changed) return decision;
+  decision.change = describeChange(node.path, node.type, object, node.acl, merge.next);
+  const max = input.target.maxEntries;
+  if (max !== undefined && merge.next.length > max) decision.problem = tooMany(node.path, merge.next, max);
+  return decision;
+}
+
+function objectLabel(ctx: NodeContext): string {
+  if (ctx.desired) return ctx.desired.objects.join("+");
+  if (ctx.managed) return `${ctx.managed.objects.join("+") || ctx.managedPath} (no longer in the catalog)`;
+  return "(unmanaged)";
+}
+
+function tooMany(path: string, next: Acl, max: number): PathProblem {
+  const principals = [...new Set(next.filter((e) => e.name !== "").map((e) => `${e.type}:${e.name}`))].sort();
+  return {
+    path,
+    code: "GS_ACL_TOO_MANY",
+    message: `the ACL would have ${next.length} entries; the target allows ${max}`,
+    principals,
+  };
+}

@@ -1,0 +1,229 @@
+// plan and apply: the same walk, once read-only and once writing. apply takes the state lock,
+// checks the circuit breaker, records intent, journals every path before writing it.
+
+import { entryKey } from "../acl/entry.ts";
+import type { DesiredState } from "../compile/model.ts";
+import type { Config } from "../config/types.ts";
+import { GsError, toGsError } from "../errors.ts";
+import type { Target } from "../targets/target.ts";
+import { breakerError, checkBreaker } from "./breaker.ts";
+import { type Decision, walkManaged } from "./engine.ts";
+import { JournalWriter, newRunId } from "./journal.ts";
+import { acquireLock } from "./lock.ts";
+import { type Plan, PlanBuilder } from "./plan.ts";
+import type { StateStore } from "./state.ts";
+import { finalState, intentState, mayRemove } from "./state-transitions.ts";
+
+export interface Session {
+  config: Config;
+  target: Target;
+  /** Identity of the target for the state file (`posix`, `webhdfs:nameservice`). */
+  targetId: string;
+  desired: DesiredState;
+  store: StateStore;
+  /** Called with the number of paths scanned so far (for a progress line). */
+  onProgress?: (scanned: number) => void;
+  /** Called for every written path (for debug logs). */
+  onWrite?: (path: string, added: string[], removed: string[]) => void;
+}
+
+export interface PlanOptions {
+  scope?: ReadonlySet<string>;
+  signal?: AbortSignal;
+  /** false keeps only counts (a daemon's drift check over millions of paths). */
+  keepChanges?: boolean;
+}
+
+export async function computePlan(session: Session, opts: PlanOptions = {}): Promise<Plan> {
+  const skips = await principalSkips(session);
+  const state = session.store.load(session.targetId);
+  const adoptions = session.store.loadAdoptions();
+  const builder = new PlanBuilder(opts.keepChanges ?? true);
+  for (const p of skips.problems) builder.problem(p);
+  await walkManaged(
+    {
+      target: session.target,
+      desired: session.desired,
+      state,
+      adoptions,
+      roots: session.config.target.roots,
+      skipPrincipals: skips.keys,
+      ...(opts.scope ? { scope: opts.scope } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    },
+    {
+      decided: (d) => {
+        builder.scanned(d.managedPresent);
+        if (d.change && !d.problem) builder.change(d.change, d.node.acl, d.merge.next);
+        if (session.onProgress && builder.summary.scanned % 1000 === 0)
+          session.onProgress(builder.summary.scanned);
+      },
+      skipped: (s) => builder.skip(s),
+      problem: (p) => builder.problem(p),
+    },
+  );
+  return builder.build(session.targetId);
+}
+
+export interface ApplyOptions extends PlanOptions {
+  force?: boolean;
+  /** Apply exactly this saved plan; refuse when the tree no longer matches it. */
+  saved?: Plan;
+}
+
+export interface ApplyResult {
+  /** The run id; a journal exists for it only when something was written. */
+  run: string;
+  journaled: boolean;
+  /** What was done: the changes written, problems met. */
+  plan: Plan;
+  failed: number;
+}
+
+export async function applyChanges(session: Session, opts: ApplyOptions = {}): Promise<ApplyResult> {
+  session.store.ensure();
+  const lock = acquireLock(session.store.dir, "apply");
+  try {
+    return await applyLocked(session, opts);
+  } finally {
+    lock.release();
+  }
+}
+
+async function applyLocked(session: Session, opts: ApplyOptions): Promise<ApplyResult> {
+  const { store, desired, config } = session;
+  const oldState = store.load(session.targetId);
+  const scope = opts.scope;
+  if (opts.saved || (!opts.force && mayRemove(oldState, desired, scope))) {
+    const pre = await computePlan(session, { ...opts, keepChanges: opts.saved !== undefined });
+    if (opts.saved) verifySaved(pre, opts.saved);
+    const verdict = checkBreaker(pre.summary, config.safety);
+    if (verdict.tripped && !opts.force) throw breakerError(verdict);
+  }
+  const skips = await principalSkips(session);
+  const adoptions = store.loadAdoptions();
+  store.save(intentState(oldState, desired, scope, skips.keys));
+  const run = newRunId();
+  let journal: JournalWriter | undefined;
+  const builder = new PlanBuilder();
+  for (const p of skips.problems) builder.problem(p);
+  const expect = opts.saved ? new Map(opts.saved.changes.map((c) => [c.path, c])) : undefined;
+  let failed = 0;
+
+  const write = async (d: Decision) => {
+    const change = d.change!;
+    if (expect) {
+      const planned = expect.get(change.path);
+      if (!planned || planned.before !== change.before || planned.after !== change.after) {
+        builder.problem({
+          path: change.path,
+          code: "GS_PLAN_STALE",
+          message: "the ACL changed since the plan was made",
+        });
+        return;
+      }
+    }
+    journal ??= new JournalWriter(store.journalDir, { run, kind: "apply", target: session.targetId });
+    adoptions.record(change.path, d.merge.newlyAdopted, []);
+    journal.change(change.path, change.type, change.before, change.after);
+    try {
+      await d.node.write(d.merge.next);
+    } catch (err) {
+      const e = toGsError(err, "GS_TARGET_IO", { location: change.path });
+      journal.outcome(change.path, false, { code: e.code, message: e.message });
+      builder.problem({ path: change.path, code: e.code, message: e.message });
+      failed++;
+      return;
+    }
+    journal.outcome(change.path, true);
+    adoptions.record(change.path, new Map(), d.merge.released);
+    builder.change(change, d.node.acl, d.merge.next);
+    session.onWrite?.(change.path, change.added, change.removed);
+  };
+
+  const outcome = await walkManaged(
+    {
+      target: session.target,
+      desired,
+      state: oldState,
+      adoptions,
+      roots: config.target.roots,
+      skipPrincipals: skips.keys,
+      ...(scope ? { scope } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    },
+    {
+      decided: async (d) => {
+        builder.scanned(d.managedPresent);
+        if (session.onProgress && builder.summary.scanned % 1000 === 0)
+          session.onProgress(builder.summary.scanned);
+        if (d.change && !d.problem) await write(d);
+      },
+      skipped: (s) => builder.skip(s),
+      problem: (p) => builder.problem(p),
+    },
+  );
+  if (expect) {
+    const seen = new Set(builder.changes.map((c) => c.path));
+    for (const c of opts.saved!.changes) {
+      if (!seen.has(c.path) && !builder.problems.some((p) => p.path === c.path)) {
+        builder.problem({
+          path: c.path,
+          code: "GS_PLAN_STALE",
+          message: "planned path no longer needs this change",
+        });
+      }
+    }
+  }
+  store.save(finalState(oldState, desired, scope, skips.keys, outcome.cleanRoots));
+  adoptions.compact();
+  const plan = builder.build(session.targetId);
+  const journaled = journal !== undefined;
+  journal?.end({ ...plan.summary, failed });
+  return { run, journaled, plan, failed };
+}
+
+function verifySaved(current: Plan, saved: Plan): void {
+  const key = (c: { path: string; before: string; after: string }) => `${c.path}\n${c.before}\n${c.after}`;
+  const want = new Set(saved.changes.map(key));
+  const have = new Set(current.changes.map(key));
+  const differ = [...want].filter((k) => !have.has(k)).concat([...have].filter((k) => !want.has(k)));
+  if (differ.length === 0) return;
+  const paths = [...new Set(differ.map((k) => k.split("\n")[0]!))];
+  throw new GsError(
+    "GS_PLAN_STALE",
+    `${paths.length} path(s) differ from the saved plan, e.g. ${paths.slice(0, 3).join(", ")}`,
+    {
+      input: paths.slice(0, 20),
+    },
+  );
+}
+
+interface PrincipalSkips {
+  keys: Set<string>;
+  problems: { path: string; code: string; message: string; principals: string[] }[];
+}
+
+async function principalSkips(session: Session): Promise<PrincipalSkips> {
+  const seen = new Map<string, { kind: "user" | "group"; name: string }>();
+  for (const ctx of session.desired.contexts.values()) {
+    for (const e of ctx.dir.concat(ctx.file)) {
+      if (e.type === "user" || e.type === "group")
+        seen.set(entryKey({ ...e, scope: "access" }), { kind: e.type, name: e.name });
+    }
+  }
+  const unknown = await session.target.unknownPrincipals([...seen.values()]);
+  const keys = new Set(unknown.map((p) => `${p.kind}:${p.name}`));
+  if (keys.size > 0 && session.config.target.unknownPrincipal === "error") {
+    throw new GsError("GS_PRINCIPAL_UNKNOWN", `unknown on this host: ${[...keys].join(", ")}`, {
+      input: [...keys],
+    });
+  }
+  const problems = [...keys].map((k) => ({
+    path: "",
+    code: "GS_PRINCIPAL_UNKNOWN",
+    message: `${k} does not exist on the target; its entries are skipped`,
+    principals: [k],
+  }));
+  return { keys, problems };
+}

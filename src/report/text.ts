@@ -1,0 +1,146 @@
+// Human output of every command: plans grouped by object, apply and undo results, explanations,
+// validation diagnostics. Pure functions from values to text, styled by the caller's Style.
+
+import type { Explanation } from "../compile/explain.ts";
+import type { DesiredState } from "../compile/model.ts";
+import { type Diagnostic, formatDiagnostic } from "../errors.ts";
+import { formatSource } from "../policy/model.ts";
+import type { RunInfo } from "../reconcile/journal.ts";
+import type { Plan } from "../reconcile/plan.ts";
+import type { UndoResult } from "../reconcile/undo.ts";
+import { num, plural, type Style } from "./style.ts";
+
+export function renderPlan(
+  plan: Plan,
+  s: Style,
+  opts: { verbose?: boolean; verb?: "to change" | "changed" } = {},
+): string {
+  const out: string[] = [];
+  for (const o of plan.objects) {
+    const adds = Object.entries(o.added).map(
+      ([e, n]) => s.green(`+${e}`) + (n === o.paths ? "" : s.dim(` (${num(n)})`)),
+    );
+    const rems = Object.entries(o.removed).map(
+      ([e, n]) => s.red(`-${e}`) + (n === o.paths ? "" : s.dim(` (${num(n)})`)),
+    );
+    out.push(`${s.bold(o.object)}: ${plural(o.paths, "path")}  ${[...adds, ...rems].join("  ")}`.trimEnd());
+  }
+  if (opts.verbose) {
+    for (const c of plan.changes) {
+      out.push(`${s.yellow("~")} ${c.path}`);
+      for (const e of c.added) out.push(`    ${s.green(`+ ${e}`)}`);
+      for (const e of c.removed) out.push(`    ${s.red(`- ${e}`)}`);
+    }
+  }
+  out.push(...renderProblems(plan, s));
+  const sum = plan.summary;
+  if (sum.changed === 0) out.push(s.bold("No changes. Every managed path matches the grants."));
+  else {
+    const verb = opts.verb ?? "to change";
+    out.push(
+      s.bold(
+        `Plan: ${plural(sum.changed, "path")} ${verb} (${num(sum.entriesAdded)} entries added, ${num(sum.entriesRemoved)} removed), ${num(sum.unchanged)} unchanged.`,
+      ),
+    );
+  }
+  return `${out.join("\n")}\n`;
+}
+
+function renderProblems(plan: Plan, s: Style): string[] {
+  const out: string[] = [];
+  const skips = new Map<string, number>();
+  for (const k of plan.skipped) skips.set(k.reason, (skips.get(k.reason) ?? 0) + 1);
+  if (skips.size > 0) {
+    out.push(s.yellow(`Skipped: ${[...skips].map(([r, n]) => `${num(n)} ${r}`).join(", ")}`));
+    for (const k of plan.skipped.slice(0, 20))
+      out.push(s.dim(`  ${k.reason}: ${k.path}${k.detail ? ` (${k.detail})` : ""}`));
+    if (plan.skipped.length > 20) out.push(s.dim(`  … ${num(plan.skipped.length - 20)} more (see --json)`));
+  }
+  for (const p of plan.problems.slice(0, 50)) {
+    out.push(
+      s.yellow(
+        `${p.path ? `${p.path}: ` : ""}${p.code} ${p.message}${p.principals ? ` [${p.principals.join(", ")}]` : ""}`,
+      ),
+    );
+  }
+  if (plan.problems.length > 50)
+    out.push(s.dim(`… ${num(plan.problems.length - 50)} more problems (see --json)`));
+  return out;
+}
+
+export function renderDesiredNotes(desired: DesiredState, s: Style): string {
+  const out: string[] = [];
+  for (const l of desired.ignoredLocations) {
+    out.push(
+      s.yellow(`${formatSource(l.location.source)}: not managed: ${l.object} at ${l.uri}: ${l.reason}`),
+    );
+  }
+  const byReason = new Map<string, number>();
+  for (const g of desired.ignoredGrants) byReason.set(g.reason, (byReason.get(g.reason) ?? 0) + 1);
+  for (const [reason, n] of byReason) out.push(s.dim(`${plural(n, "grant")}: ${reason}`));
+  return out.length ? `${out.join("\n")}\n` : "";
+}
+
+export function renderDiagnostics(errors: Diagnostic[], warnings: Diagnostic[], s: Style): string {
+  const out = [
+    ...errors.map((d) => s.red(`${formatDiagnostic(d)}`)),
+    ...warnings.map((d) => s.yellow(`warning: ${formatDiagnostic(d)}`)),
+  ];
+  return out.length ? `${out.join("\n")}\n` : "";
+}
+
+export function renderExplain(x: Explanation, type: "dir" | "file" | undefined, s: Style): string {
+  const out = [s.bold(x.path)];
+  if (!x.managed) {
+    out.push(`  not managed: ${x.reason}`);
+    return `${out.join("\n")}\n`;
+  }
+  const ctx = x.context!;
+  out.push(`  object: ${ctx.objects.join(", ")}${type ? ` (${type === "dir" ? "directory" : "file"})` : ""}`);
+  for (const l of ctx.locations)
+    out.push(s.dim(`    ${l.kind} location of ${l.object}: ${l.uri} (${l.source})`));
+  if (x.entries.length === 0) out.push("  desired entries: none (no grant reaches this object)");
+  else out.push("  desired entries:");
+  for (const e of x.entries) {
+    const shown =
+      type === "file"
+        ? e.file
+        : type === "dir"
+          ? e.dir
+          : [e.dir && `dirs: ${e.dir}`, e.file && `files: ${e.file}`].filter(Boolean).join("; ");
+    out.push(`    ${s.green(shown ?? "(no file access)")}`);
+    for (const g of e.grants) {
+      const via = g.viaGroup ? ` (via [users] group ${g.viaGroup})` : "";
+      out.push(
+        `      role ${g.role} → ${g.principal}${via} (${g.via}): ${g.privilege} [${g.through}] ${s.dim(g.source)}`,
+      );
+    }
+  }
+  if (x.inert.length > 0) out.push("  grants that produce no ACL here:");
+  for (const i of x.inert)
+    out.push(s.dim(`    role ${i.role} → ${i.principal}: ${i.privilege} (${i.source}): ${i.reason}`));
+  return `${out.join("\n")}\n`;
+}
+
+export function renderUndo(r: UndoResult, s: Style): string {
+  const out = r.outcomes
+    .filter((o) => o.result !== "restored" && o.result !== "already")
+    .map((o) => s.yellow(`${o.path}: ${o.result}${o.message ? `: ${o.message}` : ""}`));
+  out.push(
+    s.bold(
+      `Undo of ${r.of}: ${plural(r.restored, "path")} restored, ${num(r.conflicts)} changed since (left alone), ${num(r.failed)} failed.`,
+    ),
+  );
+  if (r.restored > 0) out.push(`Run id: ${r.run}`);
+  return `${out.join("\n")}\n`;
+}
+
+export function renderRuns(runs: RunInfo[], s: Style): string {
+  if (runs.length === 0) return "No runs have changed anything yet.\n";
+  return `${runs
+    .map(
+      (r) =>
+        `${r.run}  ${r.kind.padEnd(5)}  ${plural(r.changes, "path")}${r.of ? `  (undo of ${r.of})` : ""}${r.complete ? "" : s.yellow("  (interrupted)")}`,
+    )
+    .join("\n")}\n`;
+}
