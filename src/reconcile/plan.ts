@@ -120,8 +120,10 @@ export class PlanBuilder {
     this.summary.entriesRemoved += countRemovedNamed(before, after);
     if (this.keepChanges) this.changes.push(change);
     let o = this.objects.get(change.object);
-    if (!o)
-      this.objects.set(change.object, (o = { object: change.object, paths: 0, added: {}, removed: {} }));
+    if (!o) {
+      o = { object: change.object, paths: 0, added: {}, removed: {} };
+      this.objects.set(change.object, o);
+    }
     o.paths++;
     for (const e of change.added) if (isNamedText(e)) o.added[e] = (o.added[e] ?? 0) + 1;
     for (const e of change.removed) if (isNamedText(e)) o.removed[e] = (o.removed[e] ?? 0) + 1;

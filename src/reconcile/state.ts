@@ -166,7 +166,10 @@ export class AdoptionStore {
       if (m && m.size === 0) this.byPath.delete(p);
       return;
     }
-    if (!m) this.byPath.set(p, (m = new Map()));
+    if (!m) {
+      m = new Map();
+      this.byPath.set(p, m);
+    }
     m.set(k, v);
   }
 }
