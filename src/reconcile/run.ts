@@ -112,6 +112,7 @@ async function applyLocked(session: Session, opts: ApplyOptions): Promise<ApplyR
 
   const write = async (d: Decision) => {
     const change = d.change!;
+    const before = d.node.acl;
     if (expect) {
       const planned = expect.get(change.path);
       if (!planned || planned.before !== change.before || planned.after !== change.after) {
@@ -137,7 +138,7 @@ async function applyLocked(session: Session, opts: ApplyOptions): Promise<ApplyR
     }
     journal.outcome(change.path, true);
     adoptions.record(change.path, new Map(), d.merge.released);
-    builder.change(change, d.node.acl, d.merge.next);
+    builder.change(change, before, d.merge.next);
     session.onWrite?.(change.path, change.added, change.removed);
   };
 
