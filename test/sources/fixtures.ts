@@ -4,6 +4,7 @@
 import { randomBytes } from "node:crypto";
 import mysql from "mysql2/promise";
 import pg from "pg";
+import type { Catalog } from "../../src/catalog/model.ts";
 
 export type Dialect = "postgres" | "mysql";
 export type HiveVersion = "2.3" | "3.1";
@@ -122,6 +123,25 @@ export function hiveDdl(dialect: Dialect, version: HiveVersion): string[] {
 }
 
 export const WH = "hdfs://nn:8020/warehouse";
+
+/** Catalog as `name → [kind partition uri]` lines, the shape the assertions compare. */
+export function flat(c: Catalog): string[] {
+  return [
+    ...c.databases.map((d) => `db ${d.name} ${d.locations.map((l) => l.uri).join(" ")}`),
+    ...c.tables.map(
+      (t) =>
+        `table ${t.db}.${t.name} ${t.locations.map((l) => `${l.kind}${l.partition ? `:${l.partition}` : ""}=${l.uri}`).join(" ")}`,
+    ),
+  ];
+}
+
+export const EXPECTED = [
+  `db default ${WH}`,
+  `db sales ${WH}/sales.db`,
+  "table sales.clicks table=s3a://clicks-bucket/raw/clicks",
+  `table sales.orders table=${WH}/sales.db/orders partition:dt=2024-01-01=${WH}/sales.db/orders/dt=2024-01-01 partition:dt=2024-01-02=s3a://archive-bucket/orders/2024-01-02`,
+  "table sales.v_orders ",
+];
 
 export async function insertSd(db: TestDb, id: number, location: string | null): Promise<void> {
   await db.exec(

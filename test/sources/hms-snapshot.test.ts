@@ -1,28 +1,16 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { loadHmsCatalog } from "../../src/catalog/hms/snapshot.ts";
-import type { Catalog } from "../../src/catalog/model.ts";
 import type { HmsCatalogSource } from "../../src/config/types.ts";
-import { createDb, type Dialect, type HiveVersion, loadWarehouse, type TestDb, WH } from "./fixtures.ts";
-
-/** Catalog as `name → [kind partition uri]` lines, the shape the assertions compare. */
-export function flat(c: Catalog): string[] {
-  return [
-    ...c.databases.map((d) => `db ${d.name} ${d.locations.map((l) => l.uri).join(" ")}`),
-    ...c.tables.map(
-      (t) =>
-        `table ${t.db}.${t.name} ${t.locations.map((l) => `${l.kind}${l.partition ? `:${l.partition}` : ""}=${l.uri}`).join(" ")}`,
-    ),
-  ];
-}
-
-export const EXPECTED = [
-  `db default ${WH}`,
-  `db sales ${WH}/sales.db`,
-  "table sales.clicks table=s3a://clicks-bucket/raw/clicks",
-  `table sales.orders table=${WH}/sales.db/orders partition:dt=2024-01-01=${WH}/sales.db/orders/dt=2024-01-01 partition:dt=2024-01-02=s3a://archive-bucket/orders/2024-01-02`,
-  "table sales.v_orders ",
-];
+import {
+  createDb,
+  type Dialect,
+  EXPECTED,
+  flat,
+  type HiveVersion,
+  loadWarehouse,
+  type TestDb,
+} from "./fixtures.ts";
 
 const cases: [Dialect, HiveVersion][] = [
   ["postgres", "3.1"],
