@@ -13,6 +13,10 @@ describe("redactUrl", () => {
     assert.equal(redactUrl("postgres://hive:s3cr3t@db:5432/metastore"), "postgres://hive@db:5432/metastore");
     assert.equal(redactUrl("mysql://root:p%40ss@127.0.0.1:3306/hms"), "mysql://root@127.0.0.1:3306/hms");
     assert.equal(redactUrl("postgres://hive@db/metastore"), "postgres://hive@db/metastore");
+    assert.equal(
+      redactUrl("postgres://hive@db/ms?sslmode=require&password=s3cr3t"),
+      "postgres://hive@db/ms?sslmode=require",
+    );
     assert.ok(!redactUrl("not a url //u:secret@h").includes("secret"));
   });
 });

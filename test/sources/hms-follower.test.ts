@@ -261,6 +261,24 @@ for (const [dialect, version] of cases) {
       assert.equal((await follower.poll()).full, false);
     });
 
+    it("does not report objects whose ALTER changed no path (properties, statistics)", async () => {
+      const cur = { ...clicks, location: "s3a://clicks-bucket/v3/clicks" };
+      await event({ type: "ALTER_TABLE", db: "sales", table: "clicks", message: msg.alterTable(cur, cur) });
+      const t = { ...orders, name: "orders_v2", location: `${S}/orders_v2` };
+      const p2 = "s3a://archive-bucket/orders/2024-01-02";
+      await event({
+        type: "ALTER_PARTITION",
+        db: "sales",
+        table: "orders_v2",
+        message: msg.alterPartition(t, ["2024-01-02"], p2, p2),
+      });
+      await event({ type: "ALTER_DATABASE", db: "sales", message: msg.alterDatabase("sales", S, S) });
+      const r = await follower.poll();
+      assert.equal(r.full, false, r.reason);
+      assert.deepEqual(names(r.touched), []);
+      await sameAsSnapshot(r.catalog);
+    });
+
     it("fails with GS_DB_CONNECT when the metastore is unreachable, without the password", async () => {
       const bad: HmsCatalogSource = { ...cfg, url: db.url.replace(/:\d+\//, ":1/"), password: "hms-S3cret" };
       const f = new HmsFollower(bad, join(dir, "other.json"));

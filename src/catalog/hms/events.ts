@@ -6,7 +6,7 @@ import type { SourceRef } from "../../policy/model.ts";
 import type { DbSession } from "../../sources/db/connection.ts";
 import type { RawLocation } from "../model.ts";
 import { tableObjectName } from "../model.ts";
-import type { CatalogIndex, TableEntry } from "./index.ts";
+import type { CatalogIndex, TableEntry } from "./catalog-index.ts";
 import {
   dbObj,
   decodeMessage,
@@ -116,6 +116,7 @@ export async function applyEvent(ctx: ApplyContext, row: EventRow): Promise<void
       }
       const d = dbObj(json);
       if (!ours(row.CAT_NAME, str(msg, "cat"), d.cat)) return;
+      if (index.dbs.has(d.name) && index.dbs.get(d.name)?.uri === d.location) return;
       index.dbs.set(d.name, loc(d.location, "database", src));
       touched.add(d.name);
       return;
@@ -148,6 +149,9 @@ export async function applyEvent(ctx: ApplyContext, row: EventRow): Promise<void
       if (!ours(row.CAT_NAME, after.cat)) return;
       const old = index.table(before.db, before.name);
       const next = asTable(after);
+      // Most ALTER_TABLEs only touch properties or statistics; those change no path.
+      const sameName = before.db === after.db && before.name === after.name;
+      if (old && sameName && old.location?.uri === next.location?.uri) return;
       if (old) {
         next.partitions = old.partitions;
         // HMS moved a managed table's directory and rewrote the SDs of partitions under it.
@@ -193,15 +197,18 @@ export async function applyEvent(ctx: ApplyContext, row: EventRow): Promise<void
     case "ALTER_PARTITION": {
       const t = tableObj(msg.tableObjJson);
       if (!ours(row.CAT_NAME, str(msg, "cat"), t.cat)) return;
-      touched.add(tableObjectName(t.db, t.name));
       const e = await known(t);
       if (!e) return;
       const before = partitionObj(msg.partitionObjBeforeJson, "partitionObjBeforeJson");
       const after = partitionObj(msg.partitionObjAfterJson, "partitionObjAfterJson");
-      e.partitions.delete(partitionName(t.partitionKeys, before.values));
+      const oldName = partitionName(t.partitionKeys, before.values);
       const name = partitionName(t.partitionKeys, after.values);
+      // Statistics updates arrive as ALTER_PARTITION too; only a rename or a move matters.
+      if (oldName === name && e.partitions.get(name)?.uri === after.location) return;
+      e.partitions.delete(oldName);
       const l = loc(after.location, "partition", src, name);
       if (l) e.partitions.set(name, l);
+      touched.add(tableObjectName(t.db, t.name));
       return;
     }
     case "DROP_PARTITION": {

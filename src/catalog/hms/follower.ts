@@ -6,8 +6,8 @@ import { dirname } from "node:path";
 import type { HmsCatalogSource } from "../../config/types.ts";
 import { type DbSession, openReadOnly } from "../../sources/db/connection.ts";
 import type { Catalog } from "../model.ts";
+import { CatalogIndex } from "./catalog-index.ts";
 import { applyEvent, type EventRow } from "./events.ts";
-import { CatalogIndex } from "./index.ts";
 import { UndecodableMessage } from "./messages.ts";
 import { currentEventId, detectSchema, type HmsSchema, hmsSourceName, readHmsSnapshot } from "./snapshot.ts";
 

@@ -5,7 +5,7 @@ import type { HmsCatalogSource } from "../../config/types.ts";
 import { type Diagnostic, toGsError } from "../../errors.ts";
 import { type DbSession, openReadOnly, redactUrl } from "../../sources/db/connection.ts";
 import type { CatalogLoadResult, RawLocation } from "../model.ts";
-import { CatalogIndex, type TableEntry } from "./index.ts";
+import { CatalogIndex, type TableEntry } from "./catalog-index.ts";
 
 /** What the schema looks like; Hive 3.0 added catalogs (DBS.CTLG_NAME, NOTIFICATION_LOG.CAT_NAME). */
 export interface HmsSchema {

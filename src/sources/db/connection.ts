@@ -31,6 +31,10 @@ export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = "";
+    // Drivers also take secrets as query parameters (`?password=`, `?sslpassword=`).
+    for (const k of [...u.searchParams.keys()]) {
+      if (/pass|secret|token|key/i.test(k)) u.searchParams.delete(k);
+    }
     return u.toString();
   } catch {
     // An unparsable URL may still hold `user:secret@`; cut out what sits between ':' and '@'.
@@ -122,13 +126,9 @@ export async function openReadOnly(
   const fail = (err: unknown, what: string): GsError => {
     const msg = scrub(err instanceof Error ? err.message || String(err) : String(err), password);
     const code = (err as { code?: string }).code;
-    return new GsError(
-      "GS_DB_CONNECT",
-      `${what} ${where}: ${msg}${code && !msg.includes(code) ? ` (${code})` : ""}`,
-      {
-        location: where,
-      },
-    );
+    return new GsError("GS_DB_CONNECT", `${what}: ${msg}${code && !msg.includes(code) ? ` (${code})` : ""}`, {
+      location: where,
+    });
   };
   return dialect === "postgres"
     ? openPg(url, where, password, opts.snapshot === true, fail)
@@ -139,7 +139,7 @@ type Fail = (err: unknown, what: string) => GsError;
 
 function queryError(err: unknown, where: string, password: string | undefined): GsError {
   const msg = scrub(err instanceof Error ? err.message : String(err), password);
-  return new GsError("GS_DB_QUERY", `query failed on ${where}: ${msg}`, { location: where });
+  return new GsError("GS_DB_QUERY", `query failed: ${msg}`, { location: where });
 }
 
 async function openPg(
@@ -165,7 +165,7 @@ async function openPg(
     if (snapshot) await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
   } catch (err) {
     await client.end().catch(() => {});
-    throw fail(err, "cannot connect to");
+    throw fail(err, "cannot connect");
   }
   const query = async (sql: string, params: readonly unknown[] = []) => {
     try {
@@ -222,7 +222,7 @@ async function openMysql(
       charset: "utf8mb4",
     });
   } catch (err) {
-    throw fail(err, "cannot connect to");
+    throw fail(err, "cannot connect");
   }
   conn.on("error", () => {});
   try {
@@ -234,7 +234,7 @@ async function openMysql(
     }
   } catch (err) {
     await conn.end().catch(() => {});
-    throw fail(err, "cannot set up a read-only session on");
+    throw fail(err, "cannot set up a read-only session");
   }
   const query = async (sql: string, params: readonly unknown[] = []) => {
     try {
