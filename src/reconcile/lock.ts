@@ -10,8 +10,9 @@ export interface StateLock {
   release(): void;
 }
 
-export function acquireLock(stateDir: string, purpose: string): StateLock {
-  const file = join(stateDir, "grantsync.lock");
+/** `name` separates the per-run write lock (grantsync.lock) from a daemon's lifetime lock (daemon.lock). */
+export function acquireLock(stateDir: string, purpose: string, name = "grantsync.lock"): StateLock {
+  const file = join(stateDir, name);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(file, "wx", 0o640);

@@ -119,16 +119,23 @@ export function lstatAt(dirfd: number, name: string): Stat | number {
   return c_fstatat(dirfd, name, statBuf, AT_SYMLINK_NOFOLLOW) === 0 ? readStat() : -koffi.errno();
 }
 
-// XATTR_SIZE_MAX is 64 KiB, so one call with this buffer always gets the whole value.
-const xattrBuf = Buffer.alloc(65536);
+// The kernel allocates and zeroes a buffer as large as the size we pass on every call, so a 64 KiB
+// buffer costs microseconds per file; start small and retry with XATTR_SIZE_MAX on ERANGE.
+const smallXattrBuf = Buffer.alloc(1024);
+const bigXattrBuf = Buffer.alloc(65536);
 
 /**
  * The xattr's bytes as a latin1 string (one byte per char: cheap to compare and to use as a
  * cache key), "" when absent (ENODATA), or -errno.
  */
 export function fgetxattr(fd: number, name: string): string | number {
-  const n = Number(c_fgetxattr(fd, name, xattrBuf, xattrBuf.length));
-  if (n >= 0) return xattrBuf.toString("latin1", 0, n);
+  let buf = smallXattrBuf;
+  let n = Number(c_fgetxattr(fd, name, buf, buf.length));
+  if (n < 0 && koffi.errno() === ERANGE) {
+    buf = bigXattrBuf;
+    n = Number(c_fgetxattr(fd, name, buf, buf.length));
+  }
+  if (n >= 0) return buf.toString("latin1", 0, n);
   const errno = koffi.errno();
   return errno === ENODATA ? "" : -errno;
 }

@@ -233,30 +233,34 @@ export class PosixNode implements TargetNode {
       if ((cur.mode & 0o777) !== (o.mode & 0o777) || cur.access !== o.access || cur.dflt !== o.dflt) {
         throw changed(this.path, "the ACL or mode differs from what was read");
       }
-      if (!sameAccess(accessRaw, accessBytes, cur)) setXattr(fd, XATTR_ACCESS, accessBytes, this.path);
-      if (dfltBytes && dfltBytes.toString("latin1") !== cur.dflt)
-        setXattr(fd, XATTR_DEFAULT, dfltBytes, this.path);
+      // What the kernel will hold afterwards (a 3-entry access ACL is kept as mode bits only):
+      // comparing it with what is there skips unchanged scopes, and it saves reading back.
+      const next: Observed = {
+        ...cur,
+        mode: (cur.mode & ~0o777) | modeBits(accessRaw),
+        access: accessRaw.length === 3 ? "" : accessBytes.toString("latin1"),
+        dflt: dfltBytes ? dfltBytes.toString("latin1") : "",
+      };
+      if (next.access !== cur.access || next.mode !== cur.mode)
+        setXattr(fd, XATTR_ACCESS, accessBytes, this.path);
+      if (dfltBytes && next.dflt !== cur.dflt) setXattr(fd, XATTR_DEFAULT, dfltBytes, this.path);
       if (!dfltBytes && cur.dflt !== "") {
         const rc = fremovexattr(fd, XATTR_DEFAULT);
         if (rc !== 0 && -rc !== ENODATA)
           throw new NativeError(`fremovexattr ${XATTR_DEFAULT}`, -rc, this.path);
       }
-      const after = fstat(fd);
-      if (typeof after === "number") throw new NativeError("fstat", -after, this.path);
-      this.obs = observe(fd, after, this.type === "dir", this.path);
-      this.acl = aclOf(this.obs, this.type, this.ctx, this.path);
+      this.obs = next;
+      this.acl = aclOf(next, this.type, this.ctx, this.path);
     } finally {
       if (fd !== this.fd) close(fd);
     }
   }
 }
 
-/** A 3-entry access ACL is stored as mode bits only, so compare it with the mode. */
-function sameAccess(raw: RawAclEntry[], bytes: Buffer, cur: Observed): boolean {
-  if (raw.length !== 3) return bytes.toString("latin1") === cur.access;
-  if (cur.access !== "") return false;
-  const perm = (tag: number) => raw.find((e) => e.tag === tag)!.perm;
-  return (cur.mode & 0o777) === ((perm(ACL_USER_OBJ) << 6) | (perm(ACL_GROUP_OBJ) << 3) | perm(ACL_OTHER));
+/** The rwx mode bits an access ACL sets: the mask stands in for the group bits when present. */
+function modeBits(raw: readonly RawAclEntry[]): number {
+  const perm = (tag: number) => raw.find((e) => e.tag === tag)?.perm;
+  return (perm(ACL_USER_OBJ)! << 6) | ((perm(ACL_MASK) ?? perm(ACL_GROUP_OBJ)!) << 3) | perm(ACL_OTHER)!;
 }
 
 function changed(path: string, why: string): GsError {

@@ -167,23 +167,51 @@ export async function walkFrom(
 ): Promise<void> {
   const { visit, skip, descend, signal } = options;
 
-  // Visits one opened node (and its subtree); closes its fd whatever happens.
-  const visitOpened = async (o: Opened, nodePath: string): Promise<void> => {
+  // The node for an opened fd, or undefined (fd closed, skip reported) when it cannot be read.
+  const nodeFor = (o: Opened, nodePath: string): PosixNode | undefined => {
     try {
-      let node: PosixNode;
-      try {
-        node = new PosixNode(nodePath, o.type, ctx, observe(o.fd, o.st, o.type === "dir", nodePath), o.fd);
-      } catch (err) {
-        skip(skipFromError(nodePath, err));
-        return;
-      }
+      return new PosixNode(nodePath, o.type, ctx, observe(o.fd, o.st, o.type === "dir", nodePath), o.fd);
+    } catch (err) {
+      close(o.fd);
+      skip(skipFromError(nodePath, err));
+      return undefined;
+    }
+  };
+
+  // Most of a tree is files: a synchronous visit of one costs no promise at all.
+  const visitFile = (o: Opened, nodePath: string): Promise<void> | undefined => {
+    const node = nodeFor(o, nodePath);
+    if (!node) return undefined;
+    const done = () => {
+      node.release();
+      close(o.fd);
+    };
+    let r: void | Promise<void>;
+    try {
+      r = visit(node);
+    } catch (err) {
+      done();
+      throw err;
+    }
+    if (!r) {
+      done();
+      return undefined;
+    }
+    return Promise.resolve(r).finally(done);
+  };
+
+  // A directory stays open (its fd anchors every openat below it) until its subtree is done.
+  const visitDir = async (o: Opened, nodePath: string): Promise<void> => {
+    const node = nodeFor(o, nodePath);
+    if (!node) return;
+    try {
       try {
         const r = visit(node);
         if (r) await r;
       } finally {
         node.release();
       }
-      if (o.type === "dir" && (descend === undefined || descend(node))) await children(o.fd, nodePath);
+      if (descend === undefined || descend(node)) await children(o.fd, nodePath);
     } finally {
       close(o.fd);
     }
@@ -220,12 +248,17 @@ export async function walkFrom(
       }
       const child = openChild(dirfd, name, rootDev, DT_HINT(d));
       if ("reason" in child) skip({ path: childPath, ...child });
-      else await visitOpened(child, childPath);
+      else if (child.type === "dir") await visitDir(child, childPath);
+      else {
+        const pending = visitFile(child, childPath);
+        if (pending) await pending;
+      }
     }
   };
 
   signal?.throwIfAborted();
-  await visitOpened(start, path);
+  if (start.type === "dir") await visitDir(start, path);
+  else await visitFile(start, path);
 }
 
 export function skipFromError(path: string, err: unknown): SkippedPath {

@@ -77,6 +77,22 @@ describe("PosixTarget reading and writing", () => {
     assert.equal(formatAclSpec((await nodeOf(dir)).acl), formatAclSpec(n.acl));
   });
 
+  it("keeps its view in step with what it wrote, so later writes on the same node pass", async () => {
+    const n = await nodeOf(dir);
+    const steps = [
+      "user::rwx,group::r-x,group:staff:rwx,mask::rwx,other::---",
+      "user::rwx,group::r-x,group:staff:rwx,mask::rwx,other::---,default:user::rwx,default:group::---,default:other::---",
+      "user::rw-,group::--x,other::r--",
+      "user::rwx,group::r-x,user:nobody:r--,mask::r--,other::---,default:user::rwx,default:group::r-x,default:group:users:r-x,default:mask::r-x,default:other::---",
+    ];
+    for (const s of steps) {
+      await n.write(spec(s));
+      const fresh = await nodeOf(dir);
+      assert.equal(formatAclSpec(n.acl), formatAclSpec(fresh.acl), s);
+      assert.equal(formatAclSpec(fresh.acl), formatAclSpec(sortEntries(spec(s))));
+    }
+  });
+
   it("writes an access ACL on a file through the walk's fd", async () => {
     const res = await collect(target, dir, async (n) => {
       if (n.type === "file") await n.write(spec("user::rw-,group::r--,group:users:rw-,mask::rw-,other::r--"));
