@@ -266,6 +266,9 @@ for (const [dialect, version] of cases) {
       await event({ type: "ALTER_TABLE", db: "sales", table: "clicks", message: msg.alterTable(cur, cur) });
       const t = { ...orders, name: "orders_v2", location: `${S}/orders_v2` };
       const p2 = "s3a://archive-bucket/orders/2024-01-02";
+      // Two polls at once must not apply the same events twice.
+      const [a, b] = await Promise.all([follower.poll(), follower.poll()]);
+      assert.equal(a.lastEventId, b.lastEventId);
       await event({
         type: "ALTER_PARTITION",
         db: "sales",

@@ -154,8 +154,9 @@ export async function applyEvent(ctx: ApplyContext, row: EventRow): Promise<void
       if (old && sameName && old.location?.uri === next.location?.uri) return;
       if (old) {
         next.partitions = old.partitions;
-        // HMS moved a managed table's directory and rewrote the SDs of partitions under it.
-        if (before.location && after.location && before.location !== after.location) {
+        // Renaming a managed table moves its directory and HMS rewrites the SDs of partitions under
+        // it; a plain SET LOCATION leaves every partition where it was.
+        if (!sameName && before.location && after.location && before.location !== after.location) {
           movePartitions(next.partitions, before.location, after.location, src);
         }
       }

@@ -34,6 +34,7 @@ export class HmsFollower {
   private schema?: HmsSchema;
   private lastEventId?: number;
   private stateLoaded = false;
+  private queue: Promise<unknown> = Promise.resolve();
   private readonly source: string;
 
   /**
@@ -49,7 +50,14 @@ export class HmsFollower {
     if (resume) this.index = CatalogIndex.fromCatalog(resume);
   }
 
-  async poll(): Promise<HmsPollResult> {
+  /** Polls are serialized: a second call waits for the first, so events are never applied twice. */
+  poll(): Promise<HmsPollResult> {
+    const p = this.queue.then(() => this.pollOnce());
+    this.queue = p.catch(() => {});
+    return p;
+  }
+
+  private async pollOnce(): Promise<HmsPollResult> {
     if (!this.stateLoaded) await this.loadState();
     if (!this.index || this.lastEventId === undefined) return this.full("no previous state");
     const index = this.index;
