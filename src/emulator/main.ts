@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+// grantsync-webhdfs-emulator: runs the in-memory WebHDFS NameNode emulator until SIGTERM/SIGINT,
+// printing its URL on stdout once it listens so scripts can wait for that line.
+
+import { Command, InvalidArgumentError } from "commander";
+import { DEFAULT_FAULT_KINDS, type FaultKind } from "./faults.ts";
+import { startEmulator } from "./server.ts";
+
+function int(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("expected a non-negative integer");
+  return n;
+}
+
+function rate(value: string): number {
+  const n = Number(value);
+  if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError("expected a number between 0 and 1");
+  return n;
+}
+
+function kinds(value: string): FaultKind[] {
+  const all: readonly string[] = ["503", "reset", "standby", "retriable", "timeout"];
+  const list = value.split(",").map((s) => s.trim());
+  const bad = list.find((k) => !all.includes(k));
+  if (bad !== undefined)
+    throw new InvalidArgumentError(`unknown fault kind "${bad}" (use ${all.join(", ")})`);
+  return list as FaultKind[];
+}
+
+const program = new Command()
+  .name("grantsync-webhdfs-emulator")
+  .description("In-memory WebHDFS NameNode emulator with HDFS ACL semantics, for tests and benchmarks.")
+  .option("--port <n>", "port to listen on (0 picks a free one)", int, 9870)
+  .option("--host <addr>", "address to bind", "127.0.0.1")
+  .option("--standby", "start as a standby NameNode (every request gets StandbyException)", false)
+  .option("--latency-ms <n>", "delay every WebHDFS request by this many milliseconds", int, 0)
+  .option("--error-rate <f>", "fraction (0..1) of WebHDFS requests that fail", rate, 0)
+  .option(
+    "--error-kinds <list>",
+    `comma-separated fault kinds (default ${DEFAULT_FAULT_KINDS.join(",")})`,
+    kinds,
+  )
+  .option("--ls-limit <n>", "dfs.ls.limit: LISTSTATUS_BATCH page size", int, 1000)
+  .option("--superuser <name>", "NameNode process user (the HDFS superuser)", "hdfs")
+  .option("--supergroup <name>", "dfs.permissions.superusergroup", "supergroup")
+  .parse();
+
+const o = program.opts<{
+  port: number;
+  host: string;
+  standby: boolean;
+  latencyMs: number;
+  errorRate: number;
+  errorKinds?: FaultKind[];
+  lsLimit: number;
+  superuser: string;
+  supergroup: string;
+}>();
+
+const emulator = await startEmulator(o);
+process.stdout.write(`${emulator.url}\n`);
+
+let stopping = false;
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
+  emulator.close().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
+};
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);
