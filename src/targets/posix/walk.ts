@@ -132,7 +132,7 @@ export function openBelow(root: Root, components: readonly string[]): Opened | R
         if (last || child.reason !== "symlink") return child;
         return {
           reason: "symlink",
-          detail: `component "${components.slice(0, i + 1).join("/")}" is not a directory`,
+          detail: `"${components.slice(0, i + 1).join("/")}" is a symlink`,
         };
       }
       close(dirfd);

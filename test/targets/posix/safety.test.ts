@@ -121,6 +121,17 @@ describe("PosixTarget never writes through symlinks or special files", { timeout
     assert.equal(snapshot(outside), outsideBefore);
   });
 
+  it("skips names that are not UTF-8 instead of opening a look-alike", async () => {
+    const odd = path.join(fixture.dir, "odd");
+    fs.mkdirSync(odd);
+    fs.writeFileSync(Buffer.concat([Buffer.from(`${odd}/bad`), Buffer.from([0xff])]), "");
+    fs.writeFileSync(path.join(odd, "bad\uFFFD"), "");
+    const res = await collect(new PosixTarget({ roots: [odd] }), odd);
+    assert.deepEqual(res.visited, [odd]);
+    assert.equal(res.skipped.length, 2);
+    assert.ok(res.skipped.every((s) => s.reason === "error" && /UTF-8/.test(s.detail ?? "")));
+  });
+
   it("closes every fd when visit throws, when descend says no and on abort", async () => {
     const fds = fdCount();
     await assert.rejects(
