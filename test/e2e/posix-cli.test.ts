@@ -2,6 +2,7 @@
 // someone else's entry kept, revocation exact, plan idempotent, undo, circuit breaker, saved plans.
 
 import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { getfacl, grantsync, grantsyncJson, setfacl } from "../helpers/cli.ts";
 import { DEFAULT_POLICY, makeWarehouse, type Warehouse } from "../helpers/warehouse.ts";
@@ -195,6 +196,45 @@ describe("saved plans", () => {
       assert.equal(r.code, 1);
       assert.match(r.stderr, /GS_PLAN_STALE/);
       assert.deepEqual(getfacl(wh.p("sales.db/customers")), DIR_BASE);
+    } finally {
+      wh.cleanup();
+    }
+  });
+});
+
+describe("principals unknown to the host", () => {
+  const policy =
+    "[groups]\nstaff = r\nno_such_group_gs = r\n[roles]\nr = server=server1->db=sales->action=select\n";
+
+  it("are reported in the plan and their entries skipped", () => {
+    const wh = makeWarehouse({ policy });
+    try {
+      const r = grantsyncJson<{ problems: { code: string; principals?: string[] }[] }>([
+        "apply",
+        "-c",
+        wh.config,
+        "--yes",
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+      const p = r.json.problems.find((x) => x.code === "GS_PRINCIPAL_UNKNOWN");
+      assert.deepEqual(p?.principals, ["group:no_such_group_gs"]);
+      assert.ok(getfacl(wh.p("sales.db")).includes("group:staff:r-x"));
+    } finally {
+      wh.cleanup();
+    }
+  });
+
+  it("stop the run when [target] unknown_principal = error", () => {
+    const wh = makeWarehouse({ policy });
+    try {
+      const cfg = readFileSync(wh.config, "utf8").replace(
+        "type = posix",
+        "type = posix\nunknown_principal = error",
+      );
+      writeFileSync(wh.config, cfg);
+      const r = grantsync(["plan", "-c", wh.config]);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /GS_PRINCIPAL_UNKNOWN.*group:no_such_group_gs/);
     } finally {
       wh.cleanup();
     }
