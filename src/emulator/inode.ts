@@ -41,6 +41,53 @@ export interface ResolvedPath {
   readonly last: INode | null;
 }
 
+export function newDir(id: number, name: string, owner: string, group: string, perm: number): Dir {
+  const base = {
+    id,
+    name,
+    nameBytes: Buffer.from(name, "utf8"),
+    parent: null,
+    owner,
+    group,
+    perm,
+    acl: null,
+  };
+  return { ...base, kind: "dir", children: [], mtime: Date.now(), atime: 0 };
+}
+
+export function newFile(
+  id: number,
+  name: string,
+  owner: string,
+  group: string,
+  perm: number,
+  data: Buffer,
+): File {
+  const base = {
+    id,
+    name,
+    nameBytes: Buffer.from(name, "utf8"),
+    parent: null,
+    owner,
+    group,
+    perm,
+    acl: null,
+  };
+  const now = Date.now();
+  return { ...base, kind: "file", data, replication: 3, blockSize: 134217728, mtime: now, atime: now };
+}
+
+/** DFSUtil.isValidName: absolute, no `.`/`..` components, no `:`, no `//` inside. */
+export function isValidName(path: string): boolean {
+  const parts = path.split("/");
+  return (
+    path.startsWith("/") &&
+    !parts.some(
+      (p, i) => p === "." || p === ".." || p.includes(":") || (p === "" && i !== 0 && i !== parts.length - 1),
+    )
+  );
+}
+
 /** Index of the child named `nameBytes`, or the bitwise complement of its insertion point. */
 export function searchChild(dir: Dir, nameBytes: Buffer): number {
   let lo = 0;

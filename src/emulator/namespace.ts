@@ -13,8 +13,10 @@ import { parseAclSpecParam } from "./aclspec.ts";
 import {
   addChild,
   type Dir,
-  type File,
   type INode,
+  isValidName,
+  newDir,
+  newFile,
   type ResolvedPath,
   removeChild,
   resolve,
@@ -70,21 +72,7 @@ export class EmulatorNamespace {
     this.supergroup = opts.supergroup ?? "supergroup";
     this.users = opts.users ?? {};
     this.lsLimit = opts.lsLimit ?? 1000;
-    const now = Date.now();
-    this.root = {
-      kind: "dir",
-      id: ROOT_INODE_ID,
-      name: "",
-      nameBytes: Buffer.alloc(0),
-      parent: null,
-      children: [],
-      owner: this.superuser,
-      group: this.supergroup,
-      perm: 0o755,
-      acl: null,
-      mtime: now,
-      atime: 0,
-    };
+    this.root = newDir(ROOT_INODE_ID, "", this.superuser, this.supergroup, 0o755);
   }
 
   caller(user: string): Caller {
@@ -100,7 +88,12 @@ export class EmulatorNamespace {
     checkPermission(c, iip, { ancestor: WRITE });
     const masked = modes.permission ?? 0o755;
     const parent = this.createAncestors(iip, c, masked, modes.unmasked, false);
-    this.addNode(parent, this.newDir(iip.components.at(-1)!, c.user, parent.group), masked, modes.unmasked);
+    this.addNode(
+      parent,
+      newDir(this.nextId++, iip.components.at(-1)!, c.user, parent.group, masked),
+      masked,
+      modes.unmasked,
+    );
     return true;
   }
 
@@ -119,24 +112,10 @@ export class EmulatorNamespace {
     if (existing?.parent) removeChild(existing.parent, existing);
     const masked = opts.permission ?? 0o644;
     const parent = this.createAncestors(iip, c, masked, opts.unmasked, true);
-    const now = Date.now();
-    const file: File = {
-      kind: "file",
-      id: this.nextId++,
-      name: iip.components.at(-1)!,
-      nameBytes: Buffer.alloc(0),
-      parent: null,
-      owner: c.user,
-      group: parent.group,
-      perm: masked,
-      acl: null,
-      mtime: now,
-      atime: now,
-      data: Buffer.from(opts.data ?? ""),
-      replication: opts.replication ?? 3,
-      blockSize: opts.blockSize ?? 134217728,
-    };
-    file.nameBytes = Buffer.from(file.name, "utf8");
+    const name = iip.components.at(-1)!;
+    const file = newFile(this.nextId++, name, c.user, parent.group, masked, Buffer.from(opts.data ?? ""));
+    file.replication = opts.replication ?? file.replication;
+    file.blockSize = opts.blockSize ?? file.blockSize;
     this.addNode(parent, file, masked, opts.unmasked);
   }
 
@@ -260,12 +239,7 @@ export class EmulatorNamespace {
 
   /** Creating ops refuse names HDFS cannot store (DFSUtil.isValidName) before resolving. */
   private resolveForCreate(path: string, c: Caller): ResolvedPath {
-    const parts = path.split("/");
-    const bad = parts.some(
-      (p, i) => p === "." || p === ".." || p.includes(":") || (p === "" && i !== 0 && i !== parts.length - 1),
-    );
-    if (!path.startsWith("/") || bad)
-      throw remote.invalidPath(`Invalid path name Invalid file name: ${path}`);
+    if (!isValidName(path)) throw remote.invalidPath(`Invalid path name Invalid file name: ${path}`);
     const iip = resolve(this.root, path);
     checkTraverse(c, iip, true);
     return iip;
@@ -302,29 +276,11 @@ export class EmulatorNamespace {
     const ancestorMode = (base & 0o777) | 0o300;
     const ancestorUnmasked = inherit ? undefined : unmasked;
     for (; i < iip.inodes.length - 1; i++) {
-      const dir = this.newDir(iip.components[i - 1]!, c.user, parent.group);
+      const dir = newDir(this.nextId++, iip.components[i - 1]!, c.user, parent.group, ancestorMode);
       this.addNode(parent, dir, ancestorMode, ancestorUnmasked);
       parent = dir;
     }
     return parent;
-  }
-
-  private newDir(name: string, owner: string, group: string): Dir {
-    const now = Date.now();
-    return {
-      kind: "dir",
-      id: this.nextId++,
-      name,
-      nameBytes: Buffer.from(name, "utf8"),
-      parent: null,
-      children: [],
-      owner,
-      group,
-      perm: 0,
-      acl: null,
-      mtime: now,
-      atime: 0,
-    };
   }
 
   /** FSDirectory.copyINodeDefaultAcl with HDFS-6962 inheritance (on by default in 3.x). */
