@@ -23,6 +23,11 @@ export interface PosixTargetOptions {
  * an fd each would exhaust the fd table. Its write() reopens the path the same safe way and
  * refuses (GS_ACL_CHANGED) unless it finds the same inode with the same ACL and mode. Nodes handed
  * to `walk`'s visit write through the walk's own fd until the visit settles, then behave the same.
+ *
+ * The walk visits directories and regular files only. It skips, without writing: symlinks
+ * anywhere (also as a component of the walk start, which node() refuses with GS_PATH_UNSAFE),
+ * FIFOs, sockets and devices (never opened), regular files with more than one link, anything on
+ * another filesystem than its root, and names that are not valid UTF-8.
  */
 export class PosixTarget implements Target {
   readonly kind = "posix" as const;
