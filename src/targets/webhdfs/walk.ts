@@ -30,25 +30,30 @@ export async function walkBelow(root: string, options: WalkOptions, deps: WalkDe
   });
 
   const listDir = async (dir: string): Promise<void> => {
-    try {
-      for await (const page of deps.listPages(dir, signal)) {
-        const found = await Promise.all(page.map((status) => observeChild(dir, status)));
-        for (const item of found) {
-          signal.throwIfAborted();
-          if ("reason" in item) {
-            options.skip(item);
-            continue;
-          }
-          await options.visit(item);
-          if (item.type === "dir" && (options.descend?.(item) ?? true)) await queue.add(item.path);
+    for await (const page of pagesOrSkip(dir)) {
+      const found = await Promise.all(page.map((status) => observeChild(dir, status)));
+      for (const item of found) {
+        signal.throwIfAborted();
+        if ("reason" in item) {
+          options.skip(item);
+          continue;
         }
+        await options.visit(item);
+        if (item.type === "dir" && (options.descend?.(item) ?? true)) await queue.add(item.path);
       }
+    }
+  };
+
+  // Only the listing's own failures can mean "this directory went away"; a visit's errors are the caller's.
+  async function* pagesOrSkip(dir: string): AsyncGenerator<FileStatus[]> {
+    try {
+      yield* deps.listPages(dir, signal);
     } catch (err) {
       const skipped = skipFor(dir, err);
       if (!skipped) throw err;
       options.skip(skipped);
     }
-  };
+  }
 
   const observeChild = async (dir: string, status: FileStatus): Promise<TargetNode | SkippedPath> => {
     const path = childPath(dir, status.pathSuffix);
