@@ -146,12 +146,6 @@ export function resolve(root: Dir, path: string): ResolvedPath {
   };
 }
 
-export function fullPath(inode: INode): string {
-  const names: string[] = [];
-  for (let n: INode | null = inode; n?.parent; n = n.parent) names.unshift(n.name);
-  return `/${names.join("/")}`;
-}
-
 /** FsPermission.toString(): rwx triplets, with the sticky bit shown as t/T in the last place. */
 export function permString(perm: number): string {
   const sym = (p: number) => `${p & 4 ? "r" : "-"}${p & 2 ? "w" : "-"}${p & 1 ? "x" : "-"}`;

@@ -20,6 +20,7 @@ import {
   type ResolvedPath,
   removeChild,
   resolve,
+  searchChild,
 } from "./inode.ts";
 import { ALL, type Caller, checkPermission, checkTraverse, EXECUTE, READ, WRITE } from "./permission.ts";
 import { remote } from "./remote-error.ts";
@@ -152,12 +153,8 @@ export class EmulatorNamespace {
     if (!dir) throw remote.fileNotFound(`File ${iip.path} does not exist.`);
     if (dir.kind === "file") return { statuses: [fileStatus(dir, "")], remainingEntries: 0 };
     checkPermission(c, iip, { access: READ | EXECUTE });
-    const after = Buffer.from(startAfter, "utf8");
-    let start = 0;
-    if (startAfter !== "") {
-      while (start < dir.children.length && Buffer.compare(dir.children[start]!.nameBytes, after) <= 0)
-        start++;
-    }
+    const at = startAfter === "" ? -1 : searchChild(dir, Buffer.from(startAfter, "utf8"));
+    const start = at >= 0 ? at + 1 : ~at;
     const page = dir.children.slice(start, start + limit);
     return {
       statuses: page.map((n) => fileStatus(n, n.name)),

@@ -145,6 +145,6 @@ function prepareCreate(ns: EmulatorNamespace, r: OpRequest): () => OpResponse {
   };
 }
 
-export function encodePath(path: string): string {
+function encodePath(path: string): string {
   return path.split("/").map(encodeURIComponent).join("/");
 }
