@@ -1,0 +1,126 @@
+// POSIX comparisons on one generated tree: a no-op check (grantsync plan vs getfacl -R), applying one
+// new group (grantsync apply vs setfacl -R -m), and the peak RSS of a no-op plan.
+
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { grantsync, grantsyncPeakRssMb, interleave, median, timeCommand } from "./measure.ts";
+import { type BenchRow, ratioRow } from "./result.ts";
+import {
+  BASE_GROUP,
+  type BenchWarehouse,
+  basePolicy,
+  makeWarehouse,
+  NEW_GROUP,
+  newGroupPolicy,
+  type Shape,
+} from "./warehouse.ts";
+
+export interface PosixTree {
+  w: BenchWarehouse;
+  base: string;
+  withNewGroup: string;
+  /** The managed trees (one per database): what grantsync walks and what the reference tools get. */
+  dbs: string[];
+  /** Puts the state directory back to what it was right after the tree was synced. */
+  restoreState(): void;
+}
+
+const STATE_FILES = ["managed.json", "adopted.jsonl"];
+const rX = (g: string) => `g:${g}:rX,d:g:${g}:rX`;
+
+/**
+ * Generates the tree and brings it in sync with the base policy: setfacl writes the ACLs (fast),
+ * then one grantsync apply, which finds nothing to write, records them as managed.
+ */
+export function setupPosixTree(shape: Shape, log: (s: string) => void): PosixTree {
+  const t0 = Date.now();
+  const w = makeWarehouse(shape);
+  const dbs = w.databasePaths();
+  log(`  generated ${w.paths.toLocaleString("en")} paths in ${w.dir} (${Date.now() - t0} ms)`);
+  const base = w.config("base", basePolicy(shape));
+  const withNewGroup = w.config("new-group", newGroupPolicy(shape));
+  timeCommand("setfacl", ["-R", "-m", rX(BASE_GROUP), ...dbs]);
+  grantsync(["apply", "--config", base, "--yes"]);
+  const saved = new Map(STATE_FILES.map((f) => [f, readFileSync(join(w.state, f))]));
+  const tree: PosixTree = {
+    w,
+    base,
+    withNewGroup,
+    dbs,
+    restoreState() {
+      rmSync(w.state, { recursive: true, force: true });
+      mkdirSync(w.state, { recursive: true, mode: 0o750 });
+      for (const [f, bytes] of saved) writeFileSync(join(w.state, f), bytes, { mode: 0o640 });
+    },
+  };
+  assertInSync(tree);
+  return tree;
+}
+
+/** `plan --detailed-exitcode` exits 0 only when nothing would change. */
+function assertInSync(t: PosixTree): void {
+  if (!existsSync(join(t.w.state, "managed.json"))) throw new Error("setup: no state was written");
+  grantsync(["plan", "--config", t.base, "--detailed-exitcode"], { ok: [0] });
+}
+
+function aclDigest(paths: string[]): string {
+  const r = spawnSync("getfacl", ["-R", "-p", ...paths], { maxBuffer: 1 << 30 });
+  return createHash("sha256").update(r.stdout).digest("hex");
+}
+
+export function noopCheck(t: PosixTree, reps: number, label = ""): BenchRow {
+  const plan = () => grantsync(["plan", "--config", t.base]);
+  const getfacl = () => timeCommand("getfacl", ["-R", "-p", ...t.dbs]);
+  plan();
+  getfacl();
+  const r = interleave(reps, plan, getfacl);
+  return ratioRow(`POSIX no-op check${label}`, "ms", r.a, r.b, "getfacl -R -p", 1.0, median);
+}
+
+/** One new group on every path; both sides start each repetition from the synced base tree. */
+export function applyNewGroup(t: PosixTree, reps: number): BenchRow {
+  const reset = () => {
+    timeCommand("setfacl", ["-R", "-x", `g:${NEW_GROUP},d:g:${NEW_GROUP}`, ...t.dbs]);
+    t.restoreState();
+  };
+  const apply = () => grantsync(["apply", "--config", t.withNewGroup, "--yes"]);
+  const setfacl = () => timeCommand("setfacl", ["-R", "-m", rX(NEW_GROUP), ...t.dbs]);
+  // Untimed first round: both sides must leave byte-identical ACLs, and the reset must restore sync.
+  reset();
+  assertInSync(t);
+  apply();
+  const ours = aclDigest(t.dbs);
+  reset();
+  setfacl();
+  const theirs = aclDigest(t.dbs);
+  if (ours !== theirs) throw new Error("apply: grantsync and setfacl left different ACLs");
+  const r = interleave(reps, apply, setfacl, { a: reset, b: reset });
+  reset();
+  const row = ratioRow(
+    "POSIX apply one new group",
+    "ms",
+    r.a,
+    r.b,
+    `setfacl -R -m ${rX(NEW_GROUP)}`,
+    1.0,
+    median,
+  );
+  row.note = "identical resulting ACLs checked with getfacl; grantsync also journals every change";
+  return row;
+}
+
+export function noopMemory(t: PosixTree, reps: number, label: string): BenchRow {
+  const samples: number[] = [];
+  for (let i = 0; i < reps; i++) samples.push(grantsyncPeakRssMb(["plan", "--config", t.base]));
+  const rss = median(samples);
+  return {
+    name: `peak RSS, no-op plan, ${label}`,
+    unit: "MB",
+    grantsync: rss,
+    goal: "≤ 256 MB",
+    met: rss <= 256,
+    samples: { grantsync: samples },
+  };
+}
