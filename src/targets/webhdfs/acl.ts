@@ -19,7 +19,7 @@ import type { AclStatus } from "./types.ts";
 export const HDFS_MAX_ACL_ENTRIES = 32;
 
 /** `"1750"` → 0o750: the sticky bit is not part of the ACL. */
-export function modeBits(permission: string): number {
+function modeBits(permission: string): number {
   return Number.parseInt(permission, 8) & 0o777;
 }
 

@@ -34,7 +34,7 @@ type Method = "GET" | "PUT" | "DELETE";
 type Params = Record<string, string | undefined>;
 
 interface RawResponse {
-  status: number;
+  /** Where a 307 sends the data of a CREATE. */
   location?: string;
   text: string;
 }
@@ -165,8 +165,7 @@ export class WebhdfsClient {
   ): Promise<void> {
     const params = { overwrite: String(options.overwrite ?? true), permission: octal(options.permission) };
     const first = await this.request("PUT", "CREATE", path, params);
-    if (first.status !== 307) return;
-    if (!first.location) throw parseErrorResponse(first.status, "307 without Location", "CREATE", path);
+    if (first.location === undefined) return;
     const target = new URL(first.location);
     const second = await this.limit.run(() =>
       this.agent.request({
@@ -229,11 +228,11 @@ export class WebhdfsClient {
   ): Promise<RawResponse> {
     const res = await this.agent.request({ origin, path: urlPath, method, signal });
     const text = await res.body.text();
-    const location = res.headers.location;
-    if (res.statusCode < 200 || (res.statusCode >= 300 && !(res.statusCode === 307 && location))) {
+    const location = res.statusCode === 307 ? res.headers.location : undefined;
+    if (typeof location === "string") return { text, location };
+    if (res.statusCode < 200 || res.statusCode >= 300)
       throw parseErrorResponse(res.statusCode, text, op, path);
-    }
-    return { status: res.statusCode, text, ...(typeof location === "string" ? { location } : {}) };
+    return { text };
   }
 }
 

@@ -1,18 +1,18 @@
 // HDFS path handling: normalizing absolute paths, encoding them into /webhdfs/v1 URLs segment by
 // segment, and keeping every managed path inside the configured roots.
 
+import { findRoot, normalizeAbsolutePath } from "../../compile/locations.ts";
 import { GsError } from "../../errors.ts";
 
-/** `/a//b/` → `/a/b`; rejects relative paths and `.`/`..` segments, which HDFS refuses anyway. */
+/** `/a//b/` → `/a/b`; refuses relative paths and `.`/`..` segments, which HDFS refuses anyway. */
 export function normalizeHdfsPath(path: string): string {
-  if (!path.startsWith("/")) {
-    throw new GsError("GS_PATH_OUTSIDE_ROOTS", `not an absolute HDFS path: ${path}`, { input: path });
+  const normalized = normalizeAbsolutePath(path);
+  if (normalized === undefined) {
+    throw new GsError("GS_PATH_OUTSIDE_ROOTS", `not an absolute HDFS path without . or ..: ${path}`, {
+      input: path,
+    });
   }
-  const segments = path.split("/").filter((s) => s !== "");
-  if (segments.some((s) => s === "." || s === "..")) {
-    throw new GsError("GS_PATH_OUTSIDE_ROOTS", `path has . or .. segments: ${path}`, { input: path });
-  }
-  return `/${segments.join("/")}`;
+  return normalized;
 }
 
 /**
@@ -28,14 +28,10 @@ export function childPath(parent: string, name: string): string {
   return parent === "/" ? `/${name}` : `${parent}/${name}`;
 }
 
-export function isUnderRoots(path: string, roots: readonly string[]): boolean {
-  return roots.some((r) => r === "/" || path === r || path.startsWith(`${r}/`));
-}
-
 /** Normalizes `path` and throws GS_PATH_OUTSIDE_ROOTS unless it lies under one of `roots`. */
 export function requireUnderRoots(path: string, roots: readonly string[]): string {
   const p = normalizeHdfsPath(path);
-  if (!isUnderRoots(p, roots)) {
+  if (findRoot(p, roots) === undefined) {
     throw new GsError("GS_PATH_OUTSIDE_ROOTS", `${p} is outside the managed roots (${roots.join(", ")})`, {
       location: p,
     });

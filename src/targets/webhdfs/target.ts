@@ -24,7 +24,7 @@ export class WebhdfsTarget implements Target {
   readonly kind = "webhdfs";
   readonly fileExecuteDefault = true;
   readonly maxEntries = HDFS_MAX_ACL_ENTRIES;
-  readonly client: WebhdfsClient;
+  private readonly client: WebhdfsClient;
   private readonly roots: string[];
   private readonly parallel: number;
 

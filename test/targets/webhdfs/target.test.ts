@@ -97,6 +97,27 @@ describe("WebhdfsTarget.walk", () => {
   });
 });
 
+describe("WebhdfsTarget configuration", () => {
+  it("refuses kerberos without a delegation token rather than sending unauthenticated requests", () => {
+    assert.throws(
+      () => newTarget([], { namenodes: ["nn1:9870"], auth: "kerberos" }),
+      (e) => isGsError(e, "GS_WEBHDFS_AUTH"),
+    );
+  });
+
+  it("declares HDFS's limits and leaves principal resolution to the NameNode", async () => {
+    const target = newTarget([], { namenodes: ["nn1:9870"] });
+    try {
+      assert.equal(target.kind, "webhdfs");
+      assert.equal(target.maxEntries, 32);
+      assert.equal(target.fileExecuteDefault, true);
+      assert.deepEqual(await target.unknownPrincipals([{ kind: "user", name: "nobody" }]), []);
+    } finally {
+      await target.close();
+    }
+  });
+});
+
 describe("WebhdfsTarget node and write", () => {
   const emus = useEmulators(1);
   let target: WebhdfsTarget;
