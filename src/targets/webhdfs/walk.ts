@@ -1,6 +1,7 @@
 // The tree walk below one directory: LISTSTATUS_BATCH pages, a few directories listed in parallel,
 // parents visited before children, and a bounded queue so memory never grows with the tree.
 
+import { setMaxListeners } from "node:events";
 import type { SkippedPath, TargetNode, WalkOptions } from "../target.ts";
 import { WebhdfsRemoteError } from "./errors.ts";
 import { childPath } from "./paths.ts";
@@ -20,6 +21,8 @@ const QUEUE_PER_WORKER = 16;
 export async function walkBelow(root: string, options: WalkOptions, deps: WalkDeps): Promise<void> {
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  // Every request in flight listens on it; the semaphore, not this warning, is what bounds them.
+  setMaxListeners(0, signal);
   const queue = new DirQueue(deps.parallel, deps.parallel * QUEUE_PER_WORKER, async (dir) => {
     try {
       await listDir(dir);
