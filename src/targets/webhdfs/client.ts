@@ -43,12 +43,11 @@ export class WebhdfsClient {
   private readonly agent: Agent;
   private readonly namenodes: NameNodeSet;
   private readonly limit: Semaphore;
-  private readonly timeoutMs: number;
   private readonly auth: Params;
   private batchListing = true;
 
   constructor(options: WebhdfsClientOptions) {
-    this.timeoutMs = options.timeoutMs ?? 30_000;
+    const timeoutMs = options.timeoutMs ?? 30_000;
     this.namenodes = new NameNodeSet(options.namenodes.map(namenodeOrigin), {
       ...DEFAULT_RETRY,
       ...options.retry,
@@ -62,10 +61,10 @@ export class WebhdfsClient {
     this.agent = new Agent({
       connections: options.connections ?? 64,
       keepAliveTimeout: 10_000,
-      headersTimeout: this.timeoutMs,
-      bodyTimeout: this.timeoutMs,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
       connect: {
-        timeout: this.timeoutMs,
+        timeout: timeoutMs,
         ...(options.caFile ? { ca: readCa(options.caFile) } : {}),
       },
     });
