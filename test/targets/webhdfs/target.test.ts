@@ -188,6 +188,15 @@ describe("WebhdfsTarget node and write", () => {
     assert.deepEqual(entries, ["user:carol:rwx", "group::r-x", "group:eng:r-x"]);
   });
 
+  it("reports GS_ACL_CHANGED when another client's entry keeps the mask we meant to drop", async () => {
+    const node = await fresh("/race-mask", "user:old:r-x");
+    emus[0]!.fs.modifyAclEntries("/race-mask", "user:carol:rwx");
+    await assert.rejects(node.write(spec("user::rwx,group::r-x,other::---")), (e) =>
+      isGsError(e, "GS_ACL_CHANGED"),
+    );
+    assert.ok(emus[0]!.fs.getAclStatus("/race-mask").entries.includes("user:carol:rwx"));
+  });
+
   it("refuses more than 32 entries, naming the principals, and writes nothing", async () => {
     const node = await fresh("/many");
     const users = Array.from({ length: 15 }, (_, i) => `user:u${i}:r-x`).join(",");
