@@ -1,14 +1,26 @@
 // `grantsync daemon`: registered here; the service itself lives in src/daemon/.
+// `--once` runs one full reconcile under the daemon's lock and logging, then exits.
 
 import type { Command } from "commander";
-import { GsError } from "../errors.ts";
+import { runDaemon } from "../daemon/service.ts";
+import { createLogger } from "../log.ts";
+import { CliExit, requireConfig } from "./common.ts";
+
+interface DaemonOptions {
+  config?: string;
+  once?: boolean;
+}
 
 export function registerDaemon(program: Command): void {
   program
     .command("daemon")
     .description("run as a service: reconcile on a schedule and when a watched source changes")
     .option("-c, --config <file>", "grantsync config file")
-    .action(() => {
-      throw new GsError("GS_USAGE", "the daemon is not built yet");
+    .option("--once", "one full reconcile, then exit (0 on success, 1 on error)")
+    .action(async (opts: DaemonOptions) => {
+      const config = requireConfig(opts.config);
+      const log = createLogger({ level: config.log.level });
+      const code = await runDaemon({ config, log, once: opts.once ?? false });
+      if (code !== 0) throw new CliExit(code);
     });
 }

@@ -1,0 +1,88 @@
+// The health and metrics HTTP server on `[daemon] listen`: /healthz (alive), /readyz (last
+// reconcile succeeded and sources valid; 503 with a JSON reason otherwise), /metrics (Prometheus).
+
+import { createServer, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Registry } from "prom-client";
+import { GsError } from "../errors.ts";
+
+export interface Readiness {
+  ready: boolean;
+  reason?: string;
+  errors?: string[];
+}
+
+export interface HealthOptions {
+  listen: string;
+  readiness: () => Readiness;
+  registry: Registry;
+}
+
+export interface HealthServer {
+  readonly address: AddressInfo;
+  close(): Promise<void>;
+}
+
+export async function startHealthServer(opts: HealthOptions): Promise<HealthServer> {
+  const { host, port } = parseListen(opts.listen);
+  const server = createServer((req, res) => {
+    const path = (req.url ?? "/").split("?")[0];
+    if (req.method !== "GET" && req.method !== "HEAD") return send(res, 405, { error: "method not allowed" });
+    if (path === "/healthz") return send(res, 200, { alive: true });
+    if (path === "/readyz") {
+      const r = opts.readiness();
+      return send(res, r.ready ? 200 : 503, r);
+    }
+    if (path === "/metrics") {
+      opts.registry.metrics().then(
+        (text) => {
+          res.writeHead(200, { "content-type": opts.registry.contentType });
+          res.end(text);
+        },
+        (err: Error) => send(res, 500, { error: err.message }),
+      );
+      return;
+    }
+    send(res, 404, { error: "not found" });
+  });
+  await listen(server, host, port);
+  return {
+    address: server.address() as AddressInfo,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** `host:port` or `[v6]:port`; port 0 picks a free one (the bound port is logged). */
+export function parseListen(listen: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(listen.trim());
+  const port = m ? Number(m[3]) : Number.NaN;
+  if (!m || port > 65535) {
+    throw new GsError("GS_CONFIG_INVALID", `[daemon] listen: "${listen}" is not host:port`, {
+      input: listen,
+    });
+  }
+  return { host: m[1] ?? (m[2] || "127.0.0.1"), port };
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once("error", (err: NodeJS.ErrnoException) =>
+      reject(
+        new GsError("GS_DAEMON_LISTEN", `cannot listen on ${host}:${port}: ${err.code ?? err.message}`, {
+          location: `${host}:${port}`,
+          cause: err,
+        }),
+      ),
+    );
+    server.listen(port, host, () => resolve());
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(`${JSON.stringify(body)}\n`);
+}

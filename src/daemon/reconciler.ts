@@ -1,0 +1,262 @@
+// One daemon run: re-read the config and sources (keeping the last good ones on any error),
+// recompile, apply the whole tree or only the changed contexts, and record the outcome.
+
+import { isAbsolute } from "node:path";
+import { isDeepStrictEqual } from "node:util";
+import { compileForConfig } from "../compile/index.ts";
+import type { DesiredState } from "../compile/model.ts";
+import { loadConfig } from "../config/load.ts";
+import type { Config } from "../config/types.ts";
+import { formatDiagnostic, GsError, toGsError } from "../errors.ts";
+import type { Logger } from "../log.ts";
+import { changedContexts } from "../reconcile/incremental.ts";
+import type { PathProblem } from "../reconcile/plan.ts";
+import { applyChanges } from "../reconcile/run.ts";
+import { StateStore } from "../reconcile/state.ts";
+import { loadModel, type Model } from "../sources/load.ts";
+import { createTarget, targetId } from "../targets/create.ts";
+import type { Target } from "../targets/target.ts";
+import type { Readiness } from "./health.ts";
+import type { DaemonMetrics, RunResult } from "./metrics.ts";
+import { checkSchedule } from "./schedule.ts";
+import { yieldingTarget } from "./yielding-target.ts";
+
+export interface Job {
+  /** Walk every managed location, not only the contexts whose desired ACL changed. */
+  full: boolean;
+  reasons: string[];
+}
+
+export function mergeJobs(a: Job, b: Job): Job {
+  return { full: a.full || b.full, reasons: [...new Set([...a.reasons, ...b.reasons])] };
+}
+
+export interface ReconcilerOptions {
+  config: Config;
+  log: Logger;
+  metrics: DaemonMetrics;
+  /** Told after every load which files to watch and which config is in force. */
+  onInputs: (config: Config, files: string[]) => void;
+}
+
+// Problems the user chose to tolerate (`unknown_principal = skip`): reported, not a failed run.
+const TOLERATED = new Set(["GS_PRINCIPAL_UNKNOWN"]);
+const MAX_LOGGED_PROBLEMS = 20;
+
+export class Reconciler {
+  private config: Config;
+  private readonly log: Logger;
+  private readonly metrics: DaemonMetrics;
+  private readonly onInputs: ReconcilerOptions["onInputs"];
+  private target: Target | undefined;
+  private model: Model | undefined;
+  private compiled: { model: Model; config: Config; desired: DesiredState } | undefined;
+  /** What the last successful run put in force; incremental scopes are diffs against it. */
+  private applied: DesiredState | undefined;
+  private watched: string[] = [];
+  private configError: string | undefined;
+  private sourceErrors: string[] = [];
+  private lastRun: { ok: boolean; error?: string } | undefined;
+
+  constructor(opts: ReconcilerOptions) {
+    this.config = opts.config;
+    this.log = opts.log;
+    this.metrics = opts.metrics;
+    this.onInputs = opts.onInputs;
+  }
+
+  readiness(): Readiness {
+    if (this.configError) return { ready: false, reason: "config invalid", errors: [this.configError] };
+    if (this.sourceErrors.length > 0)
+      return {
+        ready: false,
+        reason: "sources invalid; the last good model stays in force",
+        errors: this.sourceErrors,
+      };
+    if (!this.lastRun) return { ready: false, reason: "no reconcile has completed yet" };
+    if (!this.lastRun.ok)
+      return { ready: false, reason: "last reconcile failed", errors: [this.lastRun.error ?? ""] };
+    return { ready: true };
+  }
+
+  /** Returns whether the run succeeded (or had nothing to do). */
+  async run(job: Job, signal: AbortSignal): Promise<boolean> {
+    const configChanged = this.reloadConfig();
+    await this.reloadSources();
+    if (!this.model || signal.aborted) return false;
+    let desired: DesiredState;
+    try {
+      desired = await this.compile(configChanged);
+    } catch (err) {
+      return this.failed(err, { reasons: job.reasons }, 0);
+    }
+    const full = job.full || configChanged || !this.applied || this.lastRun?.ok === false;
+    const scope = full ? undefined : changedContexts(this.applied, desired);
+    if (scope?.size === 0) {
+      this.log.info({ reasons: job.reasons }, "sources reloaded; no desired ACL changed");
+      return true;
+    }
+    return this.apply(desired, scope, job, signal);
+  }
+
+  async close(): Promise<void> {
+    await this.target?.close();
+    this.target = undefined;
+  }
+
+  /** A bad or unreadable config keeps the one in force; returns whether a new one took over. */
+  private reloadConfig(): boolean {
+    if (!this.config.file) return false;
+    let next: Config;
+    try {
+      next = loadConfig(this.config.file);
+      checkSchedule(next.daemon.schedule, next.daemon.timezone);
+      if (next.state.dir !== this.config.state.dir)
+        throw new GsError(
+          "GS_CONFIG_INVALID",
+          "[state] dir cannot change while the daemon runs; restart it",
+          {
+            location: next.file,
+          },
+        );
+    } catch (err) {
+      const e = toGsError(err, "GS_CONFIG_INVALID");
+      this.configError = e.format();
+      this.metrics.error(e.code);
+      this.log.error({ code: e.code }, e.format());
+      return false;
+    }
+    this.configError = undefined;
+    if (isDeepStrictEqual(next, this.config)) return false;
+    if (next.daemon.listen !== this.config.daemon.listen)
+      this.log.warn(
+        { listen: next.daemon.listen },
+        "[daemon] listen changes take effect at the next restart",
+      );
+    this.log.info({ file: next.file }, "config reloaded");
+    this.log.level = next.log.level;
+    this.config = next;
+    return true;
+  }
+
+  /** Errors keep the last good model in force: a broken or missing file never revokes anything. */
+  private async reloadSources(): Promise<void> {
+    const load = await loadModel(this.config);
+    for (const w of load.warnings) this.log.warn({ code: w.code }, formatDiagnostic(w));
+    // While sources are broken, keep watching what the last good load read, so a fix is seen.
+    // Database sources appear as names, not files: only absolute paths are watched.
+    const read = load.model ? load.sources : [...this.watched, ...load.sources];
+    this.watched = [...new Set([this.config.file, ...read])].filter(
+      (f): f is string => typeof f === "string" && isAbsolute(f),
+    );
+    this.onInputs(this.config, this.watched);
+    this.metrics.sourcesLoaded(load.model !== undefined);
+    if (!load.model) {
+      this.sourceErrors = load.errors.map(formatDiagnostic);
+      for (const d of load.errors) {
+        this.metrics.error(d.code);
+        this.log.error({ code: d.code }, formatDiagnostic(d));
+      }
+      this.log.error(
+        { errors: load.errors.length },
+        this.model
+          ? "sources invalid; the last good model stays in force"
+          : "sources invalid; nothing loaded yet",
+      );
+      return;
+    }
+    this.sourceErrors = [];
+    this.model = load.model;
+  }
+
+  /** The target is built once per config: its default file execute bit shapes the desired ACLs. */
+  private async compile(configChanged: boolean): Promise<DesiredState> {
+    if (configChanged || !this.target) {
+      await this.close();
+      this.target = yieldingTarget(await createTarget(this.config));
+    }
+    const c = this.compiled;
+    if (c && c.model === this.model && c.config === this.config) return c.desired;
+    const desired = compileForConfig(this.config, this.model!, this.target.fileExecuteDefault);
+    this.compiled = { model: this.model!, config: this.config, desired };
+    return desired;
+  }
+
+  private async apply(
+    desired: DesiredState,
+    scope: Set<string> | undefined,
+    job: Job,
+    signal: AbortSignal,
+  ): Promise<boolean> {
+    const started = performance.now();
+    const config = this.config;
+    const seconds = () => (performance.now() - started) / 1000;
+    const base = { reasons: job.reasons, scope: scope ? scope.size : "full" };
+    try {
+      const result = await applyChanges(
+        {
+          config,
+          target: this.target!,
+          targetId: targetId(config),
+          desired,
+          store: new StateStore(config.state.dir),
+          onWrite: (path, added, removed) => this.log.debug({ path, added, removed }, "path changed"),
+        },
+        { ...(scope ? { scope } : {}), signal },
+      );
+      const s = result.plan.summary;
+      const problems = signal.aborted ? [] : result.plan.problems.filter((p) => !TOLERATED.has(p.code));
+      const outcome: RunResult = signal.aborted
+        ? "interrupted"
+        : result.failed > 0 || problems.length > 0
+          ? "error"
+          : "success";
+      for (const p of problems) this.metrics.error(p.code);
+      this.logProblems(result.run, problems);
+      this.metrics.run(outcome, seconds(), s);
+      this.log.info(
+        {
+          ...base,
+          run: result.run,
+          result: outcome,
+          journaled: result.journaled,
+          failed: result.failed,
+          durationMs: Math.round(seconds() * 1000),
+          summary: s,
+        },
+        `reconcile ${outcome}: ${s.changed} changed, ${s.unchanged} unchanged, ${s.problems} problem(s)`,
+      );
+      if (outcome === "interrupted") return false;
+      this.lastRun =
+        outcome === "success"
+          ? { ok: true }
+          : { ok: false, error: describeProblems(result.failed, problems) };
+      if (outcome === "success") this.applied = desired;
+      return outcome === "success";
+    } catch (err) {
+      return this.failed(err, base, seconds());
+    }
+  }
+
+  private failed(err: unknown, fields: Record<string, unknown>, seconds: number): false {
+    const e = toGsError(err, "GS_INTERNAL");
+    this.metrics.error(e.code);
+    this.metrics.run("error", seconds);
+    this.lastRun = { ok: false, error: e.format() };
+    this.log.error({ ...fields, result: "error", code: e.code, err: e }, `reconcile error: ${e.format()}`);
+    return false;
+  }
+
+  private logProblems(run: string, problems: PathProblem[]): void {
+    for (const p of problems.slice(0, MAX_LOGGED_PROBLEMS))
+      this.log.warn({ run, path: p.path, code: p.code }, `${p.path}: ${p.code} ${p.message}`);
+    if (problems.length > MAX_LOGGED_PROBLEMS)
+      this.log.warn({ run, more: problems.length - MAX_LOGGED_PROBLEMS }, "more problems not logged");
+  }
+}
+
+function describeProblems(failed: number, problems: PathProblem[]): string {
+  const first = problems[0];
+  const what = first ? `${first.path}: ${first.code} ${first.message}` : "";
+  return `${failed} write(s) failed, ${problems.length} problem(s)${what ? `; first: ${what}` : ""}`;
+}

@@ -1,0 +1,178 @@
+// The daemon's lifecycle: the lifetime lock, the health server, the schedule, the file watcher
+// and signals feed one run queue; SIGTERM drains it within the shutdown timeout and exits.
+
+import type { Config } from "../config/types.ts";
+import { toGsError } from "../errors.ts";
+import type { Logger } from "../log.ts";
+import { acquireLock, type StateLock } from "../reconcile/lock.ts";
+import { StateStore } from "../reconcile/state.ts";
+import { type HealthServer, startHealthServer } from "./health.ts";
+import { DaemonMetrics } from "./metrics.ts";
+import { type Job, mergeJobs, Reconciler } from "./reconciler.ts";
+import { RunQueue } from "./run-queue.ts";
+import { type Schedule, startSchedule } from "./schedule.ts";
+import { installSignals } from "./signals.ts";
+import { SourceWatcher } from "./watch.ts";
+
+export interface DaemonOptions {
+  config: Config;
+  log: Logger;
+  /** One full reconcile, then stop: exit code 0 when it succeeded. */
+  once?: boolean;
+}
+
+/** Runs until stopped by a signal; resolves with the process exit code. */
+export async function runDaemon(opts: DaemonOptions): Promise<number> {
+  const { config, log } = opts;
+  new StateStore(config.state.dir).ensure();
+  const lock = acquireLock(config.state.dir, "daemon", "daemon.lock");
+  const daemon = new Daemon(config, log, lock);
+  try {
+    return await (opts.once ? daemon.once() : daemon.serve());
+  } finally {
+    lock.release();
+  }
+}
+
+class Daemon {
+  private readonly log: Logger;
+  private readonly lock: StateLock;
+  private readonly metrics = new DaemonMetrics();
+  private readonly abort = new AbortController();
+  private readonly reconciler: Reconciler;
+  private readonly queue: RunQueue<Job>;
+  private config: Config;
+  private files: string[] = [];
+  private schedule: Schedule | undefined;
+  private watcher: SourceWatcher | undefined;
+  private health: HealthServer | undefined;
+  private draining = false;
+  private stopped: ((code: number) => void) | undefined;
+
+  constructor(config: Config, log: Logger, lock: StateLock) {
+    this.config = config;
+    this.log = log;
+    this.lock = lock;
+    this.reconciler = new Reconciler({
+      config,
+      log,
+      metrics: this.metrics,
+      onInputs: (c, files) => this.inputsChanged(c, files),
+    });
+    this.queue = new RunQueue<Job>({
+      run: async (job) => {
+        await this.reconciler.run(job, this.abort.signal);
+      },
+      merge: mergeJobs,
+      onError: (err) => this.log.error({ err: toGsError(err) }, "reconcile crashed"),
+      onPending: (n) => this.metrics.pendingTriggers(n),
+    });
+  }
+
+  async once(): Promise<number> {
+    const uninstall = installSignals({ stop: () => this.abort.abort(), reload: () => undefined });
+    try {
+      const ok = await this.reconciler.run({ full: true, reasons: ["once"] }, this.abort.signal);
+      return ok ? 0 : 1;
+    } finally {
+      uninstall();
+      await this.reconciler.close();
+    }
+  }
+
+  async serve(): Promise<number> {
+    const exit = new Promise<number>((resolve) => {
+      this.stopped = resolve;
+    });
+    const uninstall = installSignals({
+      stop: (signal) => void this.shutdown(signal),
+      reload: () => {
+        this.log.info("SIGHUP: reloading the config and sources");
+        this.queue.trigger({ full: true, reasons: ["sighup"] });
+      },
+    });
+    try {
+      this.health = await startHealthServer({
+        listen: this.config.daemon.listen,
+        registry: this.metrics.registry,
+        readiness: () =>
+          this.draining ? { ready: false, reason: "shutting down" } : this.reconciler.readiness(),
+      });
+      const { address, port } = this.health.address;
+      this.log.info(
+        { address, port, lock: this.lock.file },
+        `daemon started; health and metrics on ${address}:${port}`,
+      );
+      // The first run reads the sources, which tells the watcher what to watch.
+      this.queue.trigger({ full: true, reasons: ["start"] });
+      await this.queue.idle();
+      await this.startTriggers();
+      return await exit;
+    } catch (err) {
+      await this.shutdown("error");
+      throw err;
+    } finally {
+      uninstall();
+    }
+  }
+
+  private async startTriggers(): Promise<void> {
+    if (this.draining) return;
+    const watcher = await SourceWatcher.open({
+      files: this.files,
+      debounceMs: this.config.daemon.debounceMs,
+      onChange: () => this.queue.trigger({ full: false, reasons: ["watch"] }),
+      log: this.log,
+    });
+    // A stop signal may have arrived while the watcher was starting.
+    if (this.draining) return watcher.close();
+    this.watcher = watcher;
+    this.restartSchedule();
+  }
+
+  private inputsChanged(config: Config, files: string[]): void {
+    const scheduleChanged =
+      config.daemon.schedule !== this.config.daemon.schedule ||
+      config.daemon.timezone !== this.config.daemon.timezone;
+    this.config = config;
+    this.files = files;
+    this.watcher?.setFiles(files, config.daemon.debounceMs);
+    if (scheduleChanged && this.schedule) this.restartSchedule();
+  }
+
+  private restartSchedule(): void {
+    void this.schedule?.stop();
+    const { schedule, timezone } = this.config.daemon;
+    this.schedule = startSchedule(
+      schedule,
+      timezone,
+      () => this.queue.trigger({ full: true, reasons: ["schedule"] }),
+      this.log,
+    );
+  }
+
+  /** Stops triggers, lets the in-flight run finish its current write, closes everything. */
+  private async shutdown(reason: string): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    const timeoutMs = this.config.daemon.shutdownTimeoutMs;
+    this.log.info({ reason, busy: this.queue.busy, timeoutMs }, "stopping");
+    const hard = setTimeout(() => {
+      this.log.error({ timeoutMs }, "shutdown timed out; exiting without finishing the run");
+      process.exit(1);
+    }, timeoutMs);
+    try {
+      // Walks check the signal between paths: a write in progress completes and is journaled.
+      this.abort.abort();
+      await this.schedule?.stop();
+      await this.watcher?.close();
+      await this.queue.stop();
+      await this.reconciler.close();
+      await this.health?.close();
+    } finally {
+      clearTimeout(hard);
+    }
+    this.log.info("stopped");
+    this.stopped?.(0);
+  }
+}

@@ -1,0 +1,55 @@
+// The pino logger every long-running part shares: JSON lines on stdout (journald-friendly),
+// pretty only on a TTY, and secrets (passwords, tokens, credentials inside URLs) never written.
+
+import pino, { type Logger } from "pino";
+import type { Config } from "./config/types.ts";
+
+export type { Logger } from "pino";
+
+export interface LoggerOptions {
+  level: Config["log"]["level"];
+  /** Where JSON lines go; stdout unless a test captures them. */
+  destination?: pino.DestinationStream;
+}
+
+// Keys whose values are secrets wherever they appear (a config object, an error's input).
+const SECRET_KEYS = ["password", "token", "delegation", "secret", "keytabPassword"];
+const REDACT_PATHS = SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]);
+
+export function createLogger(opts: LoggerOptions): Logger {
+  const options: pino.LoggerOptions = {
+    level: opts.level,
+    base: { pid: process.pid },
+    redact: { paths: REDACT_PATHS, censor: "[redacted]" },
+    // A copy: the standard serializer's result has its own prototype, which scrubValue leaves alone.
+    serializers: { err: (e: Error) => scrubValue({ ...pino.stdSerializers.err(e) }) },
+    hooks: {
+      // Messages and merged objects may carry a URL copied from a config or an error message.
+      logMethod(args, method) {
+        method.apply(this, args.map(scrubValue) as Parameters<typeof method>);
+      },
+    },
+  };
+  if (opts.destination) return pino(options, opts.destination);
+  if (process.stdout.isTTY) {
+    return pino({ ...options, transport: { target: "pino-pretty", options: { destination: 1 } } });
+  }
+  return pino(options, pino.destination({ dest: 1, sync: true }));
+}
+
+/** `scheme://user:secret@host` → `scheme://user:***@host`; `?password=x` / `token=x` → `=***`. */
+export function scrubText(s: string): string {
+  return s
+    .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*):[^/\s@]*@/gi, "$1:***@")
+    .replace(/([?&;](?:[\w.-]*(?:pass|secret|token|delegation)[\w.-]*)=)[^&\s#"']*/gi, "$1***");
+}
+
+function scrubValue(v: unknown, depth = 0): unknown {
+  if (typeof v === "string") return scrubText(v);
+  if (depth > 4 || v === null || typeof v !== "object") return v;
+  if (Array.isArray(v)) return v.map((x) => scrubValue(x, depth + 1));
+  if (v instanceof Error || Object.getPrototypeOf(v) !== Object.prototype) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = scrubValue(x, depth + 1);
+  return out;
+}
