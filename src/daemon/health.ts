@@ -56,7 +56,7 @@ export async function startHealthServer(opts: HealthOptions): Promise<HealthServ
   };
 }
 
-/** `host:port` or `[v6]:port`; port 0 picks a free one (the bound port is logged). */
+/** `host:port` or `[v6]:port` (an empty host means 127.0.0.1); port 0 picks a free one, which is logged. */
 export function parseListen(listen: string): { host: string; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(listen.trim());
   const port = m ? Number(m[3]) : Number.NaN;

@@ -10,7 +10,7 @@ import { type HealthServer, startHealthServer } from "./health.ts";
 import { DaemonMetrics } from "./metrics.ts";
 import { type Job, mergeJobs, Reconciler } from "./reconciler.ts";
 import { RunQueue } from "./run-queue.ts";
-import { type Schedule, startSchedule } from "./schedule.ts";
+import { checkSchedule, type Schedule, startSchedule } from "./schedule.ts";
 import { installSignals } from "./signals.ts";
 import { SourceWatcher } from "./watch.ts";
 
@@ -24,6 +24,7 @@ export interface DaemonOptions {
 /** Runs until stopped by a signal; resolves with the process exit code. */
 export async function runDaemon(opts: DaemonOptions): Promise<number> {
   const { config, log } = opts;
+  checkSchedule(config.daemon.schedule, config.daemon.timezone);
   new StateStore(config.state.dir).ensure();
   const lock = acquireLock(config.state.dir, "daemon", "daemon.lock");
   const daemon = new Daemon(config, log, lock);

@@ -1,5 +1,5 @@
-// Maps process signals to daemon actions: SIGTERM/SIGINT drain and stop, SIGHUP reloads.
-// A second stop signal while draining is left to the shutdown's hard timeout, not acted on twice.
+// Maps process signals to daemon actions: SIGTERM/SIGINT drain and stop, SIGHUP reloads. Once
+// installed, none of them kills the process by default: the daemon decides when it exits.
 
 export interface SignalHandlers {
   stop: (signal: NodeJS.Signals) => void;
