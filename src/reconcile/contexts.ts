@@ -15,12 +15,17 @@ export interface NodeContext {
 export class ContextResolver {
   private readonly desired: ReadonlyMap<string, LocationContext>;
   private readonly managed: Readonly<Record<string, ManagedLocation>>;
+  /** Directories that directly hold a desired or managed location. */
+  private readonly contextParents = new Set<string>();
   private lastParent = "";
   private lastParentContext: NodeContext = {};
+  private lastParentHoldsContexts = false;
 
   constructor(desired: ReadonlyMap<string, LocationContext>, state: ManagedState) {
     this.desired = desired;
     this.managed = state.locations;
+    for (const p of desired.keys()) this.contextParents.add(parentOf(p));
+    for (const p of Object.keys(state.locations)) this.contextParents.add(parentOf(p));
   }
 
   isContextPath(path: string): boolean {
@@ -33,12 +38,15 @@ export class ContextResolver {
 
   /** Context of `path`; siblings share their parent's lookup, so a walk costs one map probe per node. */
   forPath(path: string): NodeContext {
-    const slash = path.lastIndexOf("/");
-    const parent = slash <= 0 ? "/" : path.slice(0, slash);
+    const parent = parentOf(path);
     if (parent !== this.lastParent) {
       this.lastParentContext = this.lookupAncestors(parent);
+      this.lastParentHoldsContexts = this.contextParents.has(parent);
       this.lastParent = parent;
     }
+    // Most nodes are files in a directory that holds no location: no probe by their own path,
+    // which would hash (and for the state's object, internalize) a fresh string per node.
+    if (!this.lastParentHoldsContexts) return this.lastParentContext;
     return this.withSelf(path, this.lastParentContext);
   }
 
@@ -72,6 +80,11 @@ export class ContextResolver {
   }
 }
 
+function parentOf(path: string): string {
+  const slash = path.lastIndexOf("/");
+  return slash <= 0 ? "/" : path.slice(0, slash);
+}
+
 /** The top-level trees to walk: desired and previously managed locations, nested ones folded in. */
 export function walkRoots(paths: Iterable<string>): string[] {
   const sorted = [...new Set(paths)].sort();
@@ -88,10 +101,25 @@ export function desiredEntriesFor(
   type: "dir" | "file",
   skip: ReadonlySet<string>,
 ): AclEntry[] {
-  const entries = ctx.desired ? (type === "dir" ? ctx.desired.dir : ctx.desired.file) : [];
+  const entries = ctx.desired ? (type === "dir" ? ctx.desired.dir : ctx.desired.file) : NO_ENTRIES;
   if (skip.size === 0) return entries;
-  return entries.filter((e) => !skip.has(`${e.type}:${e.name}`));
+  // One filtered list per (entries, skip) pair, so every path of a location gets the same array
+  // (the engine memoises merges by the desired array's identity).
+  let bySkip = filtered.get(entries);
+  if (!bySkip) {
+    bySkip = new WeakMap();
+    filtered.set(entries, bySkip);
+  }
+  let kept = bySkip.get(skip);
+  if (!kept) {
+    kept = entries.filter((e) => !skip.has(`${e.type}:${e.name}`));
+    bySkip.set(skip, kept);
+  }
+  return kept;
 }
+
+const NO_ENTRIES: AclEntry[] = [];
+const filtered = new WeakMap<readonly AclEntry[], WeakMap<ReadonlySet<string>, AclEntry[]>>();
 
 const NO_KEYS: ReadonlySet<string> = new Set();
 const keySets = new WeakMap<readonly string[], ReadonlySet<string>>();

@@ -1,7 +1,7 @@
 // The reconcile walk: for every path under the managed locations, observe its ACL, merge in the
 // desired entries while keeping everyone else's, and hand each difference to plan or apply.
 
-import { type Acl, entryKey } from "../acl/entry.ts";
+import { type Acl, type AclEntry, entryKey, type Perm } from "../acl/entry.ts";
 import { type MergeResult, mergeAcl } from "../acl/merge.ts";
 import { findRoot } from "../compile/locations.ts";
 import type { DesiredState } from "../compile/model.ts";
@@ -106,9 +106,7 @@ export function decide(node: TargetNode, ctx: NodeContext, input: WalkInput): De
   const desired = desiredEntriesFor(ctx, node.type, input.skipPrincipals);
   const managed = managedKeysFor(ctx, node.type);
   const adopted = input.adoptions.get(node.path);
-  const merge = mergeAcl({ current: node.acl, desired, managed, adopted });
-  let managedPresent = 0;
-  if (managed.size > 0) for (const e of node.acl) if (managed.has(entryKey(e))) managedPresent++;
+  const { merge, managedPresent } = mergeFor(node.acl, desired, managed, adopted);
   const object = objectLabel(ctx);
   const decision: Decision = { node, object, merge, managedPresent };
   if (!merge.changed) return decision;
@@ -118,10 +116,69 @@ export function decide(node: TargetNode, ctx: NodeContext, input: WalkInput): De
   return decision;
 }
 
+interface Merged {
+  merge: MergeResult;
+  managedPresent: number;
+}
+
+// Most paths of a tree share a handful of ACLs, and a target that caches its decoded ACLs (POSIX)
+// hands out the same Acl object for equal ones: merging once per (ACL, desired, managed) object
+// triple saves the per-path merge and its allocations. Paths with adoptions are merged each time.
+const merges = new WeakMap<Acl, WeakMap<readonly AclEntry[], WeakMap<ReadonlySet<string>, Merged>>>();
+
+function mergeFor(
+  current: Acl,
+  desired: readonly AclEntry[],
+  managed: ReadonlySet<string>,
+  adopted: ReadonlyMap<string, Perm>,
+): Merged {
+  if (adopted.size > 0) return computeMerge(current, desired, managed, adopted);
+  let byDesired = merges.get(current);
+  if (!byDesired) {
+    byDesired = new WeakMap();
+    merges.set(current, byDesired);
+  }
+  let byManaged = byDesired.get(desired);
+  if (!byManaged) {
+    byManaged = new WeakMap();
+    byDesired.set(desired, byManaged);
+  }
+  let merged = byManaged.get(managed);
+  if (!merged) {
+    merged = computeMerge(current, desired, managed, adopted);
+    // Shared by every path with this ACL: nothing downstream may change it.
+    Object.freeze(merged.merge.next);
+    Object.freeze(merged.merge.released);
+    byManaged.set(managed, merged);
+  }
+  return merged;
+}
+
+function computeMerge(
+  current: Acl,
+  desired: readonly AclEntry[],
+  managed: ReadonlySet<string>,
+  adopted: ReadonlyMap<string, Perm>,
+): Merged {
+  const merge = mergeAcl({ current, desired, managed, adopted });
+  let managedPresent = 0;
+  if (managed.size > 0) for (const e of current) if (managed.has(entryKey(e))) managedPresent++;
+  return { merge, managedPresent };
+}
+
+const labels = new WeakMap<object, string>();
+
 function objectLabel(ctx: NodeContext): string {
-  if (ctx.desired) return ctx.desired.objects.join("+");
-  if (ctx.managed) return `${ctx.managed.objects.join("+") || ctx.managedPath} (no longer in the catalog)`;
-  return "(unmanaged)";
+  const owner = ctx.desired ?? ctx.managed;
+  if (!owner) return "(unmanaged)";
+  let label = labels.get(owner);
+  if (label === undefined) {
+    label = ctx.desired
+      ? ctx.desired.objects.join("+")
+      : `${ctx.managed!.objects.join("+") || ctx.managedPath} (no longer in the catalog)`;
+    labels.set(owner, label);
+  }
+  return label;
 }
 
 function tooMany(path: string, next: Acl, max: number): PathProblem {

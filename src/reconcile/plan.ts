@@ -62,19 +62,50 @@ export function describeChange(
   before: Acl,
   after: Acl,
 ): PathChange {
-  const beforeMap = new Map(before.map((e) => [entryKey(e), e]));
-  const afterMap = new Map(after.map((e) => [entryKey(e), e]));
-  const added = after.filter((e) => beforeMap.get(entryKey(e))?.perm !== e.perm).map(formatEntry);
-  const removed = before.filter((e) => afterMap.get(entryKey(e))?.perm !== e.perm).map(formatEntry);
-  return {
-    path,
-    type,
-    object,
-    before: formatAclSpec(sortEntries(before)),
-    after: formatAclSpec(sortEntries(after)),
-    added,
-    removed,
-  };
+  const d = aclDiff(before, after);
+  return { path, type, object, before: d.before, after: d.after, added: d.added, removed: d.removed };
+}
+
+/** What a change does to an ACL, independent of the path: texts, entries and named-entry counts. */
+interface AclDiff {
+  before: string;
+  after: string;
+  added: string[];
+  removed: string[];
+  addedNamed: number;
+  removedNamed: number;
+}
+
+// A tree's paths share a handful of (before, after) pairs, and targets that cache decoded ACLs and
+// the memoised merge hand out the same objects for them: one diff per pair, not per path.
+const diffs = new WeakMap<Acl, WeakMap<Acl, AclDiff>>();
+
+function aclDiff(before: Acl, after: Acl): AclDiff {
+  let byAfter = diffs.get(before);
+  if (!byAfter) {
+    byAfter = new WeakMap();
+    diffs.set(before, byAfter);
+  }
+  let d = byAfter.get(after);
+  if (!d) {
+    const beforeMap = new Map(before.map((e) => [entryKey(e), e]));
+    const afterMap = new Map(after.map((e) => [entryKey(e), e]));
+    d = {
+      before: formatAclSpec(sortEntries(before)),
+      after: formatAclSpec(sortEntries(after)),
+      // Frozen: every PathChange with this pair shares them.
+      added: Object.freeze(
+        after.filter((e) => beforeMap.get(entryKey(e))?.perm !== e.perm).map(formatEntry),
+      ) as string[],
+      removed: Object.freeze(
+        before.filter((e) => afterMap.get(entryKey(e))?.perm !== e.perm).map(formatEntry),
+      ) as string[],
+      addedNamed: countAddedNamed(before, after),
+      removedNamed: countRemovedNamed(before, after),
+    };
+    byAfter.set(after, d);
+  }
+  return d;
 }
 
 /** Named entries whose key disappears: what the circuit breaker counts. */
@@ -116,8 +147,9 @@ export class PlanBuilder {
 
   change(change: PathChange, before: Acl, after: Acl): void {
     this.summary.changed++;
-    this.summary.entriesAdded += countAddedNamed(before, after);
-    this.summary.entriesRemoved += countRemovedNamed(before, after);
+    const d = aclDiff(before, after);
+    this.summary.entriesAdded += d.addedNamed;
+    this.summary.entriesRemoved += d.removedNamed;
     if (this.keepChanges) this.changes.push(change);
     let o = this.objects.get(change.object);
     if (!o) {
@@ -125,8 +157,8 @@ export class PlanBuilder {
       this.objects.set(change.object, o);
     }
     o.paths++;
-    for (const e of change.added) if (isNamedText(e)) o.added[e] = (o.added[e] ?? 0) + 1;
-    for (const e of change.removed) if (isNamedText(e)) o.removed[e] = (o.removed[e] ?? 0) + 1;
+    for (const e of namedTexts(change.added)) o.added[e] = (o.added[e] ?? 0) + 1;
+    for (const e of namedTexts(change.removed)) o.removed[e] = (o.removed[e] ?? 0) + 1;
   }
 
   skip(s: SkippedPath): void {
@@ -153,6 +185,18 @@ export class PlanBuilder {
       problems: this.problems,
     };
   }
+}
+
+const namedOf = new WeakMap<readonly string[], readonly string[]>();
+
+/** The named entries of a change's added/removed list (shared lists are filtered once). */
+function namedTexts(list: readonly string[]): readonly string[] {
+  let named = namedOf.get(list);
+  if (!named) {
+    named = list.filter(isNamedText);
+    namedOf.set(list, named);
+  }
+  return named;
 }
 
 function isNamedText(e: string): boolean {
