@@ -1,7 +1,7 @@
 // Runs the real grantsync CLI in a child process (through tsx, from the sources) and the real
 // getfacl/setfacl, for end-to-end tests.
 
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 const repo = fileURLToPath(new URL("../..", import.meta.url));
@@ -40,4 +40,24 @@ export function getfacl(path: string): string[] {
 export function setfacl(args: string[]): void {
   const r = spawnSync("setfacl", args, { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`setfacl ${args.join(" ")}: ${r.stderr}`);
+}
+
+/** The same as grantsync(), without blocking this process's event loop (for servers running in it). */
+export function grantsyncAsync(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
+      cwd: repo,
+      env: { ...process.env, NO_COLOR: "1", ...env },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding("utf8").on("data", (d: string) => {
+      stderr += d;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
 }

@@ -3,32 +3,7 @@ import { after, before, describe, it } from "node:test";
 import type { SentryDbPolicySource } from "../../src/config/types.ts";
 import type { Grant } from "../../src/policy/model.ts";
 import { loadSentryDbPolicy, sentryDbFingerprint } from "../../src/policy/sentry-db/source.ts";
-import { createDb, type Dialect, type TestDb } from "./fixtures.ts";
-
-/** The Sentry 2.2 store tables we read, as in sentry-{postgres,mysql}-2.2.0.sql. */
-function sentryDdl(dialect: Dialect): string[] {
-  const pg = dialect === "postgres";
-  const vc = (n: number) =>
-    pg ? `character varying(${n})` : `VARCHAR(${n}) CHARACTER SET utf8 COLLATE utf8_bin`;
-  const tail = pg ? "" : " ENGINE=InnoDB DEFAULT CHARSET=utf8";
-  const entity = (t: string, id: string, name: string) =>
-    `CREATE TABLE "${t}" ("${id}" BIGINT NOT NULL PRIMARY KEY, "${name}" ${vc(128)} NOT NULL UNIQUE, "CREATE_TIME" BIGINT NOT NULL)${tail}`;
-  const map = (t: string, a: string, b: string) =>
-    `CREATE TABLE "${t}" ("${a}" BIGINT NOT NULL, "${b}" BIGINT NOT NULL, "GRANTOR_PRINCIPAL" ${vc(128)}, PRIMARY KEY ("${a}", "${b}"))${tail}`;
-  return [
-    `CREATE TABLE "SENTRY_DB_PRIVILEGE" ("DB_PRIVILEGE_ID" BIGINT NOT NULL PRIMARY KEY, "PRIVILEGE_SCOPE" ${vc(32)} NOT NULL,
-      "SERVER_NAME" ${vc(128)} NOT NULL, "DB_NAME" ${vc(128)} DEFAULT '__NULL__', "TABLE_NAME" ${vc(128)} DEFAULT '__NULL__',
-      "COLUMN_NAME" ${vc(128)} DEFAULT '__NULL__', "URI" ${vc(4000)} DEFAULT '__NULL__', "ACTION" ${vc(128)} NOT NULL,
-      "CREATE_TIME" BIGINT NOT NULL, "WITH_GRANT_OPTION" CHAR(1) NOT NULL)${tail}`,
-    entity("SENTRY_ROLE", "ROLE_ID", "ROLE_NAME"),
-    entity("SENTRY_GROUP", "GROUP_ID", "GROUP_NAME"),
-    entity("SENTRY_USER", "USER_ID", "USER_NAME"),
-    map("SENTRY_ROLE_DB_PRIVILEGE_MAP", "ROLE_ID", "DB_PRIVILEGE_ID"),
-    map("SENTRY_ROLE_GROUP_MAP", "ROLE_ID", "GROUP_ID"),
-    map("SENTRY_ROLE_USER_MAP", "ROLE_ID", "USER_ID"),
-    map("SENTRY_USER_DB_PRIVILEGE_MAP", "USER_ID", "DB_PRIVILEGE_ID"),
-  ];
-}
+import { createDb, sentryDdl, type TestDb } from "./fixtures.ts";
 
 const N = "__NULL__";
 // id, scope, server, db, table, column, uri, action

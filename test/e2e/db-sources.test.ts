@@ -1,0 +1,153 @@
+// Grants from a Sentry database store and locations from a Hive Metastore database, on the real
+// PostgreSQL and MariaDB, planned and applied against a POSIX tree and against the WebHDFS emulator.
+
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import type { Explanation } from "../../src/compile/explain.ts";
+import { type Emulator, startEmulator } from "../../src/emulator/server.ts";
+import type { Plan } from "../../src/reconcile/plan.ts";
+import { getfacl, grantsync, grantsyncAsync, grantsyncJson } from "../helpers/cli.ts";
+import {
+  createDb,
+  hiveDdl,
+  insertPartition,
+  insertSd,
+  insertTable,
+  sentryDdl,
+  type TestDb,
+} from "../sources/fixtures.ts";
+
+const N = "__NULL__";
+
+async function loadMetastore(db: TestDb, t: string): Promise<void> {
+  for (const sql of [...hiveDdl(db.dialect, "3.1"), ...sentryDdl(db.dialect)]) await db.exec(sql);
+  await db.exec(`INSERT INTO "CTLGS" VALUES (1, 'hive', 'Default catalog for Hive', ?)`, [`file://${t}/wh`]);
+  await db.exec(
+    `INSERT INTO "DBS" ("DB_ID", "DB_LOCATION_URI", "NAME", "OWNER_NAME", "OWNER_TYPE", "CTLG_NAME") VALUES (1, ?, 'Sales', 'hive', 'USER', 'hive')`,
+    [`file://${t}/wh/sales.db`],
+  );
+  await insertSd(db, 1, `${t}/wh/sales.db/orders`);
+  await insertSd(db, 2, `${t}/wh/sales.db/orders/dt=1`);
+  await insertSd(db, 3, `${t}/archive/orders/dt=0`);
+  await insertSd(db, 4, `${t}/ext/customers`);
+  await insertSd(db, 5, null);
+  await insertTable(db, { id: 1, dbId: 1, sd: 1, name: "orders", type: "MANAGED_TABLE" });
+  await insertTable(db, { id: 2, dbId: 1, sd: 4, name: "customers", type: "EXTERNAL_TABLE" });
+  await insertTable(db, { id: 3, dbId: 1, sd: 5, name: "v_orders", type: "VIRTUAL_VIEW" });
+  await insertPartition(db, 1, 1, 2, "dt=1");
+  await insertPartition(db, 2, 1, 3, "dt=0");
+  await db.exec(`INSERT INTO "NOTIFICATION_SEQUENCE" VALUES (1, 1)`);
+
+  const privileges: [number, string, string, string, string, string, string, string][] = [
+    [1, "DATABASE", "server1", "sales", N, N, N, "select"],
+    [2, "TABLE", "server1", "sales", "orders", N, N, "*"],
+    [3, "TABLE", "server1", "sales", "customers", N, N, "insert"],
+    [4, "SERVER", "server1", N, N, N, N, "*"],
+    [5, "COLUMN", "server1", "sales", "orders", "amount", N, "select"],
+  ];
+  for (const p of privileges) {
+    await db.exec(`INSERT INTO "SENTRY_DB_PRIVILEGE" VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1700000000000, 'N')`, p);
+  }
+  for (const [id, name] of [
+    [1, "analyst"],
+    [2, "etl"],
+    [3, "loader"],
+    [4, "admin"],
+  ] as const) {
+    await db.exec(`INSERT INTO "SENTRY_ROLE" VALUES (?, ?, 1700000000000)`, [id, name]);
+  }
+  await db.exec(`INSERT INTO "SENTRY_GROUP" VALUES (1, 'staff', 1700000000000), (2, 'users', 1700000000000)`);
+  await db.exec(`INSERT INTO "SENTRY_USER" VALUES (1, 'nobody', 1700000000000)`);
+  await db.exec(
+    `INSERT INTO "SENTRY_ROLE_GROUP_MAP" VALUES (1, 1, 'admin'), (2, 2, 'admin'), (4, 1, 'admin')`,
+  );
+  await db.exec(`INSERT INTO "SENTRY_ROLE_USER_MAP" VALUES (3, 1, 'admin')`);
+  await db.exec(
+    `INSERT INTO "SENTRY_ROLE_DB_PRIVILEGE_MAP" VALUES (1, 1, 'admin'), (2, 2, 'admin'), (3, 3, 'admin'), (4, 4, 'admin'), (1, 5, 'admin')`,
+  );
+}
+
+const TREE = ["wh/sales.db/orders/dt=1/part-0", "archive/orders/dt=0/part-0", "ext/customers/part-0"];
+
+function config(t: string, db: TestDb, target: "posix" | "webhdfs", extra = ""): string {
+  const file = join(t, `grantsync-${target}.ini`);
+  writeFileSync(
+    file,
+    `[policy]\ntype = sentry-db\nurl = ${db.url}\nserver = server1\n[catalog]\ntype = hms\nurl = ${db.url}\n` +
+      `[target]\ntype = ${target}\nroots = ${t}\n[state]\ndir = state-${Math.random().toString(16).slice(2)}\n${extra}`,
+  );
+  return file;
+}
+
+for (const dialect of ["postgres", "mysql"] as const) {
+  describe(`Sentry DB + Hive Metastore on ${dialect}`, () => {
+    let db: TestDb;
+    let t: string;
+    let emulator: Emulator;
+    before(async () => {
+      t = mkdtempSync(join(tmpdir(), "gs-dbsrc-"));
+      for (const f of TREE) {
+        mkdirSync(join(t, f, ".."), { recursive: true });
+        writeFileSync(join(t, f), "x\n", { mode: 0o640 });
+      }
+      db = await createDb(dialect);
+      await loadMetastore(db, t);
+      emulator = await startEmulator({ port: 0 });
+      for (const f of TREE) {
+        emulator.fs.mkdirs(join(t, f, ".."));
+        emulator.fs.create(join(t, f), { data: "x\n" });
+      }
+    });
+    after(async () => {
+      await emulator.close();
+      await db.drop();
+      rmSync(t, { recursive: true, force: true });
+    });
+
+    it("applies the expected entries to a POSIX tree", () => {
+      const cfg = config(t, db, "posix");
+      const plan = grantsyncJson<Plan>(["plan", "-c", cfg]);
+      assert.equal(plan.code, 0, plan.stderr);
+      assert.deepEqual(
+        plan.json.objects.map((o) => o.object),
+        ["sales", "sales.customers", "sales.orders"],
+      );
+      assert.equal(grantsync(["apply", "-c", cfg, "--yes"]).code, 0);
+      assert.deepEqual(getfacl(join(t, "archive/orders/dt=0/part-0")), [
+        "user::rw-",
+        "group::r--",
+        "group:staff:r--",
+        "group:users:rw-",
+        "mask::rw-",
+        "other::---",
+      ]);
+      assert.deepEqual(getfacl(join(t, "ext/customers/part-0")), [
+        "user::rw-",
+        "user:nobody:-w-",
+        "group::r--",
+        "group:staff:r--",
+        "mask::rw-",
+        "other::---",
+      ]);
+      assert.ok(getfacl(join(t, "wh/sales.db")).includes("default:group:staff:r-x"));
+      const x = grantsyncJson<Explanation>(["explain", "-c", cfg, join(t, "wh/sales.db")]);
+      assert.match(x.json.entries[0]!.grants[0]!.source, /SENTRY_DB_PRIVILEGE.*DB_PRIVILEGE_ID=1/);
+      assert.match(x.json.context!.locations[0]!.source, /DB_ID=1/);
+    });
+
+    it("applies the expected entries through WebHDFS, read back with GETACLSTATUS", async () => {
+      const cfg = config(t, db, "webhdfs", `[webhdfs]\nnamenodes = ${emulator.url}\nuser = hdfs\n`);
+      const r = await grantsyncAsync(["apply", "-c", cfg, "--yes"]);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      const file = emulator.fs.getAclStatus(join(t, "ext/customers/part-0"));
+      assert.deepEqual(file.entries, ["user:nobody:-wx", "group::r--", "group:staff:r-x"]);
+      const dir = emulator.fs.getAclStatus(join(t, "wh/sales.db/orders"));
+      assert.ok(dir.entries.includes("group:users:rwx"));
+      assert.ok(dir.entries.includes("default:group:staff:r-x"));
+      assert.equal((await grantsyncAsync(["plan", "-c", cfg, "--detailed-exitcode"])).code, 0);
+    });
+  });
+}
