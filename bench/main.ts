@@ -33,7 +33,7 @@ const SHAPES: Record<string, Shape> = {
   incremental: { databases: 10, tablesPerDb: 100, filesPerTable: quick ? 2 : 10 },
   hdfs: quick
     ? { databases: 2, tablesPerDb: 10, filesPerTable: 100 }
-    : { databases: 10, tablesPerDb: 100, filesPerTable: 20 },
+    : { databases: 10, tablesPerDb: 100, filesPerTable: 100 },
 };
 
 // The same warning (e.g. MaxListenersExceeded from a client under load) once, not once per object.
