@@ -101,6 +101,7 @@ const schema = z.object({
       listen: str.default("127.0.0.1:9464"),
       shutdown_timeout: duration.prefault("30s"),
       debounce: duration.prefault("300ms"),
+      poll_interval: duration.prefault("10s"),
     })
     .prefault({}),
   log: z.object({ level: z.enum(["trace", "debug", "info", "warn", "error"]).default("info") }).prefault({}),
@@ -223,6 +224,7 @@ function toConfig(raw: RawConfig, file: string): Config {
       listen: raw.daemon.listen,
       shutdownTimeoutMs: raw.daemon.shutdown_timeout,
       debounceMs: raw.daemon.debounce,
+      pollIntervalMs: raw.daemon.poll_interval,
     },
     log: raw.log,
   };

@@ -92,6 +92,8 @@ export interface DaemonConfig {
   listen: string;
   shutdownTimeoutMs: number;
   debounceMs: number;
+  /** How often database sources (metastore events, the Sentry store) are checked for changes. */
+  pollIntervalMs: number;
 }
 
 export interface Config {

@@ -13,7 +13,7 @@ import { changedContexts } from "../reconcile/incremental.ts";
 import type { PathProblem } from "../reconcile/plan.ts";
 import { applyChanges } from "../reconcile/run.ts";
 import { StateStore } from "../reconcile/state.ts";
-import { loadModel, type Model } from "../sources/load.ts";
+import { loadModel, type Model, type SourceOverrides } from "../sources/load.ts";
 import { createTarget, targetId } from "../targets/create.ts";
 import type { Target } from "../targets/target.ts";
 import type { Readiness } from "./health.ts";
@@ -37,6 +37,8 @@ export interface ReconcilerOptions {
   metrics: DaemonMetrics;
   /** Told after every load which files to watch and which config is in force. */
   onInputs: (config: Config, files: string[]) => void;
+  /** Other ways to read sources (the metastore follower); default: read them in full. */
+  overrides?: () => Promise<SourceOverrides>;
 }
 
 // Problems the user chose to tolerate (`unknown_principal = skip`): reported, not a failed run.
@@ -48,6 +50,7 @@ export class Reconciler {
   private readonly log: Logger;
   private readonly metrics: DaemonMetrics;
   private readonly onInputs: ReconcilerOptions["onInputs"];
+  private readonly overrides: ReconcilerOptions["overrides"];
   private target: Target | undefined;
   private model: Model | undefined;
   private compiled: { model: Model; config: Config; desired: DesiredState } | undefined;
@@ -63,6 +66,7 @@ export class Reconciler {
     this.log = opts.log;
     this.metrics = opts.metrics;
     this.onInputs = opts.onInputs;
+    this.overrides = opts.overrides;
   }
 
   readiness(): Readiness {
@@ -141,7 +145,7 @@ export class Reconciler {
 
   /** Errors keep the last good model in force: a broken or missing file never revokes anything. */
   private async reloadSources(): Promise<void> {
-    const load = await loadModel(this.config);
+    const load = await loadModel(this.config, (await this.overrides?.()) ?? {});
     for (const w of load.warnings) this.log.warn({ code: w.code }, formatDiagnostic(w));
     // While sources are broken, keep watching what the last good load read, so a fix is seen.
     // Database sources appear as names, not files: only absolute paths are watched.

@@ -6,6 +6,7 @@ import { toGsError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { acquireLock, type StateLock } from "../reconcile/lock.ts";
 import { StateStore } from "../reconcile/state.ts";
+import { DbPoller } from "./db-poller.ts";
 import { type HealthServer, startHealthServer } from "./health.ts";
 import { DaemonMetrics } from "./metrics.ts";
 import { type Job, mergeJobs, Reconciler } from "./reconciler.ts";
@@ -47,6 +48,7 @@ class Daemon {
   private schedule: Schedule | undefined;
   private watcher: SourceWatcher | undefined;
   private health: HealthServer | undefined;
+  private readonly poller: DbPoller | undefined;
   private draining = false;
   private stopped: ((code: number) => void) | undefined;
 
@@ -54,11 +56,20 @@ class Daemon {
     this.config = config;
     this.log = log;
     this.lock = lock;
+    if (DbPoller.wanted(config)) {
+      this.poller = new DbPoller({
+        config,
+        log,
+        onChange: (reason) => this.queue.trigger({ full: false, reasons: [reason] }),
+      });
+    }
+    const poller = this.poller;
     this.reconciler = new Reconciler({
       config,
       log,
       metrics: this.metrics,
       onInputs: (c, files) => this.inputsChanged(c, files),
+      ...(poller ? { overrides: () => poller.overrides() } : {}),
     });
     this.queue = new RunQueue<Job>({
       run: async (job) => {
@@ -128,6 +139,7 @@ class Daemon {
     // A stop signal may have arrived while the watcher was starting.
     if (this.draining) return watcher.close();
     this.watcher = watcher;
+    this.poller?.start();
     this.restartSchedule();
   }
 
@@ -165,6 +177,7 @@ class Daemon {
     try {
       // Walks check the signal between paths: a write in progress completes and is journaled.
       this.abort.abort();
+      this.poller?.stop();
       await this.schedule?.stop();
       await this.watcher?.close();
       await this.queue.stop();

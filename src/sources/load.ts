@@ -47,8 +47,22 @@ export async function loadCatalog(config: Config): Promise<CatalogLoadResult> {
   }
 }
 
-export async function loadModel(config: Config): Promise<ModelLoad> {
-  const [policy, catalog] = await Promise.all([loadPolicy(config), loadCatalog(config)]);
+export interface SourceOverrides {
+  /** Reads the catalog another way, e.g. a daemon's metastore follower instead of a full snapshot. */
+  catalog?: () => Promise<CatalogLoadResult>;
+}
+
+export async function loadModel(config: Config, overrides: SourceOverrides = {}): Promise<ModelLoad> {
+  const catalogLoad = overrides.catalog
+    ? overrides.catalog().catch(
+        (err: unknown): CatalogLoadResult => ({
+          errors: [asDiagnostic(err, "GS_CATALOG_READ")],
+          warnings: [],
+          sources: [],
+        }),
+      )
+    : loadCatalog(config);
+  const [policy, catalog] = await Promise.all([loadPolicy(config), catalogLoad]);
   const errors = [...policy.errors, ...catalog.errors];
   const warnings = [...policy.warnings, ...catalog.warnings];
   const sources = [...policy.sources, ...catalog.sources];

@@ -1,0 +1,109 @@
+// Database sources are not files to watch: this follows the metastore's notification log and the
+// Sentry store's fingerprint on an interval, and asks for an incremental run when either moved.
+
+import { join } from "node:path";
+import type { HmsFollower } from "../catalog/hms/follower.ts";
+import type { CatalogLoadResult } from "../catalog/model.ts";
+import type { Config } from "../config/types.ts";
+import { toGsError } from "../errors.ts";
+import type { Logger } from "../log.ts";
+import type { SourceOverrides } from "../sources/load.ts";
+
+export interface DbPollerOptions {
+  config: Config;
+  log: Logger;
+  /** Called when a source changed (or became unreadable, so readiness is re-evaluated). */
+  onChange: (reason: string) => void;
+}
+
+export class DbPoller {
+  private readonly config: Config;
+  private readonly log: Logger;
+  private readonly onChange: DbPollerOptions["onChange"];
+  private follower: HmsFollower | undefined;
+  private fingerprint: string | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private failing = false;
+  private busy = false;
+
+  constructor(opts: DbPollerOptions) {
+    this.config = opts.config;
+    this.log = opts.log;
+    this.onChange = opts.onChange;
+  }
+
+  /** Whether this config has any database source to poll. */
+  static wanted(config: Config): boolean {
+    return config.catalog.type === "hms" || config.policy.type === "sentry-db";
+  }
+
+  /** The metastore catalog comes from the follower: events after the first snapshot, not a re-read. */
+  async overrides(): Promise<SourceOverrides> {
+    const c = this.config.catalog;
+    if (c.type !== "hms") return {};
+    if (!this.follower) {
+      const { HmsFollower } = await import("../catalog/hms/follower.ts");
+      this.follower = new HmsFollower(c, join(this.config.state.dir, "hms-follower.json"));
+    }
+    const follower = this.follower;
+    return {
+      catalog: async (): Promise<CatalogLoadResult> => {
+        const r = await follower.poll();
+        return { catalog: r.catalog, errors: [], warnings: [], sources: r.catalog.sources };
+      },
+    };
+  }
+
+  start(): void {
+    this.timer = setInterval(() => void this.tick(), this.config.daemon.pollIntervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private async tick(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      const reasons = [...(await this.catalogMoved()), ...(await this.policyMoved())];
+      if (this.failing) {
+        this.log.info("database sources readable again");
+        reasons.push("database sources readable again");
+      }
+      this.failing = false;
+      if (reasons.length > 0) this.onChange(reasons.join(", "));
+    } catch (err) {
+      const e = toGsError(err, "GS_DB_CONNECT");
+      if (!this.failing) {
+        this.log.error(
+          { code: e.code },
+          `database source unreadable; the last good model stays in force: ${e.format()}`,
+        );
+        this.onChange("database source unreadable");
+      }
+      this.failing = true;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async catalogMoved(): Promise<string[]> {
+    if (!this.follower) return [];
+    const r = await this.follower.poll();
+    if (r.full) return [`metastore snapshot (${r.reason ?? "full"})`];
+    return r.touched.size > 0 ? [`metastore events: ${[...r.touched].slice(0, 5).join(", ")}`] : [];
+  }
+
+  private async policyMoved(): Promise<string[]> {
+    const p = this.config.policy;
+    if (p.type !== "sentry-db") return [];
+    const { sentryDbFingerprint } = await import("../policy/sentry-db/source.ts");
+    const next = await sentryDbFingerprint(p);
+    const changed = this.fingerprint !== undefined && next !== this.fingerprint;
+    this.fingerprint = next;
+    return changed ? ["sentry store changed"] : [];
+  }
+}
