@@ -5,7 +5,7 @@ import { type Acl, type AclEntry, entryKey, type Perm } from "../acl/entry.ts";
 import { type MergeResult, mergeAcl } from "../acl/merge.ts";
 import { findRoot } from "../compile/locations.ts";
 import type { DesiredState } from "../compile/model.ts";
-import { toGsError } from "../errors.ts";
+import { type GsError, toGsError } from "../errors.ts";
 import type { SkippedPath, Target, TargetNode } from "../targets/target.ts";
 import {
   ContextResolver,
@@ -95,11 +95,20 @@ export async function walkManaged(input: WalkInput, handlers: WalkHandlers): Pro
       });
     } catch (err) {
       const e = toGsError(err, "GS_TARGET_IO", { location: root });
+      if (targetUnreachable(e)) throw e;
       problem({ path: root, code: e.code, message: e.message });
     }
     if (problems === 0 && !input.signal?.aborted) cleanRoots.push(root);
   }
   return { cleanRoots, walkedRoots: roots };
+}
+
+/**
+ * No NameNode answered, after the retries: every further root and path would only fail the same way,
+ * each after its own retry budget, so the run stops here rather than report success with problems.
+ */
+export function targetUnreachable(e: GsError): boolean {
+  return e.code === "GS_WEBHDFS_UNAVAILABLE";
 }
 
 export function decide(node: TargetNode, ctx: NodeContext, input: WalkInput): Decision {

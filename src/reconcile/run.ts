@@ -7,7 +7,7 @@ import type { Config } from "../config/types.ts";
 import { GsError, toGsError } from "../errors.ts";
 import type { Target } from "../targets/target.ts";
 import { breakerError, checkBreaker } from "./breaker.ts";
-import { type Decision, walkManaged } from "./engine.ts";
+import { type Decision, targetUnreachable, walkManaged } from "./engine.ts";
 import { JournalWriter, newRunId } from "./journal.ts";
 import { acquireLock } from "./lock.ts";
 import { type Plan, PlanBuilder } from "./plan.ts";
@@ -134,6 +134,7 @@ async function applyLocked(session: Session, opts: ApplyOptions): Promise<ApplyR
       journal.outcome(change.path, false, { code: e.code, message: e.message });
       builder.problem({ path: change.path, code: e.code, message: e.message });
       failed++;
+      if (targetUnreachable(e)) throw e;
       return;
     }
     journal.outcome(change.path, true);
@@ -163,7 +164,13 @@ async function applyLocked(session: Session, opts: ApplyOptions): Promise<ApplyR
       skipped: (s) => builder.skip(s),
       problem: (p) => builder.problem(p),
     },
-  );
+  ).catch((err: unknown) => {
+    // The run stopped (the target became unreachable): what it wrote is journaled and the intent
+    // state stays in force, so the next run converges. The journal is left without an end record.
+    journal?.close();
+    adoptions.closeLog();
+    throw err;
+  });
   if (expect) {
     const seen = new Set(builder.changes.map((c) => c.path));
     for (const c of opts.saved!.changes) {

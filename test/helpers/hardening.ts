@@ -1,0 +1,171 @@
+// Shared by the hardening tests: the CI/soak size switch, a scratch warehouse of any size with a
+// config the tests control, and snapshots of everything a write could have touched.
+
+import { execFileSync, spawnSync } from "node:child_process";
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { compileForConfig } from "../../src/compile/index.ts";
+import { loadConfig } from "../../src/config/load.ts";
+import type { Session } from "../../src/reconcile/run.ts";
+import { StateStore } from "../../src/reconcile/state.ts";
+import { loadModel } from "../../src/sources/load.ts";
+import { createTarget, targetId } from "../../src/targets/create.ts";
+
+/** `npm run soak` sets GRANTSYNC_SOAK=1: the full-size versions of every hardening test. */
+export const SOAK = process.env.GRANTSYNC_SOAK === "1";
+
+export function size(ci: number, soak: number): number {
+  return SOAK ? soak : ci;
+}
+
+export interface Scratch {
+  dir: string;
+  root: string;
+  config: string;
+  policy: string;
+  locations: string;
+  state: string;
+  p(rel: string): string;
+  write(file: "policy" | "locations" | "config", text: string): void;
+  cleanup(): void;
+}
+
+export interface ScratchOptions {
+  policy: string;
+  /** Body of the locations file; `@ROOT@` is replaced by the warehouse root. */
+  locations: string;
+  /** Extra config lines, appended after [state]. */
+  extraConfig?: string;
+  /** Directories (relative to the root) to create. */
+  dirs?: string[];
+}
+
+/** A warehouse root, a policy, a locations file and a POSIX config, all in one temp dir. */
+export function makeScratch(opts: ScratchOptions): Scratch {
+  const dir = mkdtempSync(join(tmpdir(), "gs-hard-"));
+  const root = join(dir, "warehouse");
+  mkdirSync(root);
+  for (const d of opts.dirs ?? []) mkdirSync(join(root, d), { recursive: true });
+  const files = {
+    policy: join(dir, "policy.ini"),
+    locations: join(dir, "locations.ini"),
+    config: join(dir, "grantsync.ini"),
+  };
+  const write = (file: keyof typeof files, text: string) =>
+    writeFileSync(files[file], file === "locations" ? text.replaceAll("@ROOT@", root) : text);
+  write("policy", opts.policy);
+  write("locations", opts.locations);
+  write(
+    "config",
+    `[policy]
+file = policy.ini
+server = server1
+[catalog]
+file = locations.ini
+[target]
+type = posix
+roots = ${root}
+[state]
+dir = state
+${opts.extraConfig ?? ""}`,
+  );
+  return {
+    dir,
+    root,
+    ...files,
+    state: join(dir, "state"),
+    p: (rel) => join(root, rel),
+    write,
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** Creates `tables` table directories with `filesPerTable` files each under `root/db`. */
+export function fillTables(root: string, db: string, tables: number, filesPerTable: number): string[] {
+  const names: string[] = [];
+  for (let t = 0; t < tables; t++) {
+    const table = join(root, db, `t${t}`);
+    mkdirSync(table, { recursive: true });
+    for (let f = 0; f < filesPerTable; f++) writeFileSync(join(table, `part-${f}`), "");
+    names.push(`t${t}`);
+  }
+  return names;
+}
+
+/** `getfacl -R -p` of a tree (physical walk: symlinks are not followed), sorted by path. */
+export function getfaclTree(dir: string): string {
+  const r = spawnSync("getfacl", ["-R", "-p", "-P", "-E", dir], {
+    encoding: "utf8",
+    maxBuffer: 1 << 30,
+  });
+  if (r.status !== 0 && r.stdout === "") throw new Error(`getfacl -R ${dir}: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** path → entries, from `getfacl -R` output. */
+export function parseGetfaclTree(text: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const block of text.split("\n\n")) {
+    const lines = block.split("\n").filter((l) => l !== "");
+    const file = lines.find((l) => l.startsWith("# file: "));
+    if (!file) continue;
+    out.set(
+      file.slice(8),
+      lines.filter((l) => !l.startsWith("#")),
+    );
+  }
+  return out;
+}
+
+/**
+ * Everything under `dir` a stray write could change: per path its mode, owner, ctime and ACL xattrs
+ * (read with getfattr on the path itself, never through a symlink).
+ */
+export function stateOf(dir: string): string {
+  const lines: string[] = [];
+  const visit = (p: string) => {
+    const st = lstatSync(p, { bigint: true });
+    lines.push(`${p} mode=${st.mode.toString(8)} uid=${st.uid} gid=${st.gid} ctime=${st.ctimeNs}`);
+    if (st.isSymbolicLink()) return;
+    if (st.isDirectory() || st.isFile()) lines.push(xattrs(p));
+    if (st.isDirectory()) for (const n of readdirSync(p).sort()) visit(join(p, n));
+  };
+  visit(dir);
+  return lines.join("\n");
+}
+
+function xattrs(p: string): string {
+  try {
+    return execFileSync("getfattr", ["-h", "-d", "-m", "-", "-e", "hex", p], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }).replace(/^# file:.*\n/m, "");
+  } catch {
+    return "";
+  }
+}
+
+/** A promise that rejects after `ms`, for racing against something that must not block. */
+export function deadline(ms: number, what: string): { promise: Promise<never>; clear(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
+  });
+  return { promise, clear: () => clearTimeout(timer) };
+}
+
+/** What the CLI builds for plan and apply, in this process: config, sources, compiler, target. */
+export async function openSessionFor(configFile: string): Promise<Session> {
+  const config = loadConfig(configFile);
+  const load = await loadModel(config);
+  if (!load.model) throw new Error(`model: ${JSON.stringify(load.errors)}`);
+  const target = await createTarget(config);
+  return {
+    config,
+    target,
+    targetId: targetId(config),
+    desired: compileForConfig(config, load.model, target.fileExecuteDefault),
+    store: new StateStore(config.state.dir),
+  };
+}
