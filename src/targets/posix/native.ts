@@ -89,9 +89,12 @@ export interface Stat {
   mode: number;
   uid: number;
   gid: number;
+  /** Status change time, as `sec.nsec`: any ACL or mode change moves it. */
+  ctime: string;
 }
 
-// struct stat on x86_64 glibc: dev@0 ino@8 nlink@16 (all u64), mode@24 uid@28 gid@32 (u32), 144 bytes.
+// struct stat on x86_64 glibc: dev@0 ino@8 nlink@16 (all u64), mode@24 uid@28 gid@32 (u32),
+// st_ctim@104 (i64 sec, i64 nsec), 144 bytes.
 const statBuf = Buffer.alloc(144);
 
 function u64(buf: Buffer, off: number): number {
@@ -106,6 +109,7 @@ function readStat(): Stat {
     mode: statBuf.readUInt32LE(24),
     uid: statBuf.readUInt32LE(28),
     gid: statBuf.readUInt32LE(32),
+    ctime: `${u64(statBuf, 104)}.${u64(statBuf, 112)}`,
   };
 }
 

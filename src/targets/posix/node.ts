@@ -39,6 +39,7 @@ export interface Observed {
   dev: number;
   ino: number;
   mode: number;
+  ctime: string;
   access: string;
   dflt: string;
 }
@@ -66,6 +67,7 @@ export function observe(fd: number, st: Stat, isDir: boolean, path: string): Obs
     dev: st.dev,
     ino: st.ino,
     mode: st.mode,
+    ctime: st.ctime,
     access: readXattr(fd, XATTR_ACCESS, path),
     dflt: isDir ? readXattr(fd, XATTR_DEFAULT, path) : "",
   };
@@ -136,11 +138,18 @@ function orphanIds(obs: Observed, ctx: NodeContext, path: string): Set<string> {
   return out;
 }
 
-function toRaw(entries: readonly AclEntry[], obs: Observed, ctx: NodeContext, path: string): RawAclEntry[] {
+function toRaw(
+  entries: readonly AclEntry[],
+  obs: Observed,
+  ctx: NodeContext,
+  path: string,
+  onOrphan?: () => void,
+): RawAclEntry[] {
   let orphans: Set<string> | undefined;
   const resolve = (kind: IdKind, name: string): number => {
     const id = ctx.names.id(kind, name);
     if (id !== null) return id;
+    onOrphan?.();
     orphans ??= orphanIds(obs, ctx, path);
     if (/^\d+$/.test(name) && orphans.has(`${kind}:${name}`)) return Number(name);
     throw new GsError("GS_PRINCIPAL_UNKNOWN", `unknown ${kind} "${name}"`, { location: path, input: name });
@@ -177,6 +186,14 @@ function setXattr(fd: number, name: string, value: Buffer, path: string): void {
   throw new NativeError(`fsetxattr ${name}`, -rc, path, tooMany ? "GS_ACL_TOO_MANY" : "GS_TARGET_IO");
 }
 
+interface Encoded {
+  accessRaw: RawAclEntry[];
+  accessBytes: Buffer;
+  dfltBytes: Buffer | null;
+}
+
+const ENCODED = new WeakMap<Acl, Encoded>();
+
 export class PosixNode implements TargetNode {
   acl: Acl;
 
@@ -205,16 +222,33 @@ export class PosixNode implements TargetNode {
     }
   }
 
+  /**
+   * The xattr bytes for `next`. The engine hands many paths the same frozen `next`, so the encoding
+   * is shared, unless an orphan id (a number with no name, valid only on this node) was involved.
+   */
+  private encode(next: Acl, access: AclEntry[], dflt: AclEntry[]): Encoded {
+    const cached = ENCODED.get(next);
+    if (cached) return cached;
+    let nodeSpecific = false;
+    const onOrphan = () => {
+      nodeSpecific = true;
+    };
+    const accessRaw = toRaw(access, this.obs, this.ctx, this.path, onOrphan);
+    const accessBytes = encodeAcl(accessRaw, this.path);
+    const dfltBytes =
+      dflt.length > 0 ? encodeAcl(toRaw(dflt, this.obs, this.ctx, this.path, onOrphan), this.path) : null;
+    const encoded = { accessRaw, accessBytes, dfltBytes };
+    if (!nodeSpecific && Object.isFrozen(next)) ENCODED.set(next, encoded);
+    return encoded;
+  }
+
   private writeSync(next: Acl): void {
     const access = next.filter((e) => e.scope === "access");
     const dflt = next.filter((e) => e.scope === "default");
     if (dflt.length > 0 && this.type !== "dir")
       throw specError("a file cannot carry default entries", this.path);
     // Everything that can fail without touching the filesystem fails first.
-    const accessRaw = toRaw(access, this.obs, this.ctx, this.path);
-    const accessBytes = encodeAcl(accessRaw, this.path);
-    const dfltBytes =
-      dflt.length > 0 ? encodeAcl(toRaw(dflt, this.obs, this.ctx, this.path), this.path) : null;
+    const { accessRaw, accessBytes, dfltBytes } = this.encode(next, access, dflt);
 
     let fd = this.fd;
     if (fd < 0) {
@@ -226,12 +260,16 @@ export class PosixNode implements TargetNode {
       }
     }
     try {
+      const o = this.obs;
       const st = fstat(fd);
       if (typeof st === "number") throw new NativeError("fstat", -st, this.path);
-      const cur = observe(fd, st, this.type === "dir", this.path);
-      const o = this.obs;
-      if ((cur.mode & 0o777) !== (o.mode & 0o777) || cur.access !== o.access || cur.dflt !== o.dflt) {
-        throw changed(this.path, "the ACL or mode differs from what was read");
+      // An unchanged ctime means no ACL or mode change since the read: the xattrs need no re-read.
+      let cur: Observed = { ...o, ctime: st.ctime };
+      if (st.ctime !== o.ctime || st.mode !== o.mode) {
+        cur = observe(fd, st, this.type === "dir", this.path);
+        if ((cur.mode & 0o777) !== (o.mode & 0o777) || cur.access !== o.access || cur.dflt !== o.dflt) {
+          throw changed(this.path, "the ACL or mode differs from what was read");
+        }
       }
       // What the kernel will hold afterwards (a 3-entry access ACL is kept as mode bits only):
       // comparing it with what is there skips unchanged scopes, and it saves reading back.

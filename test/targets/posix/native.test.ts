@@ -43,6 +43,7 @@ describe("native bindings", () => {
       mode: Number(ref.mode),
       uid: 65534,
       gid: 100,
+      ctime: `${ref.ctimeNs / 1_000_000_000n}.${ref.ctimeNs % 1_000_000_000n}`,
     };
     assert.deepEqual(st, expected);
     assert.deepEqual(at, expected);
