@@ -263,9 +263,10 @@ export class PosixNode implements TargetNode {
       const o = this.obs;
       const st = fstat(fd);
       if (typeof st === "number") throw new NativeError("fstat", -st, this.path);
-      // An unchanged ctime means no ACL or mode change since the read: the xattrs need no re-read.
+      // An unchanged nanosecond ctime means no ACL or mode change since the read, so the xattrs need
+      // no re-read. A whole-second ctime (coarse filesystems) could hide a change: re-read then.
       let cur: Observed = { ...o, ctime: st.ctime };
-      if (st.ctime !== o.ctime || st.mode !== o.mode) {
+      if (st.ctime !== o.ctime || st.ctime.endsWith(".0") || st.mode !== o.mode) {
         cur = observe(fd, st, this.type === "dir", this.path);
         if ((cur.mode & 0o777) !== (o.mode & 0o777) || cur.access !== o.access || cur.dflt !== o.dflt) {
           throw changed(this.path, "the ACL or mode differs from what was read");
