@@ -175,29 +175,10 @@ async function openPg(
       throw queryError(err, where, password);
     }
   };
-  return {
-    dialect: "postgres",
-    where,
-    query,
-    hasTable: async (table) =>
-      (
-        await query(
-          "SELECT 1 AS x FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?",
-          [table],
-        )
-      ).length > 0,
-    hasColumn: async (table, column) =>
-      (
-        await query(
-          "SELECT 1 AS x FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ? AND column_name = ?",
-          [table, column],
-        )
-      ).length > 0,
-    close: async () => {
-      if (snapshot) await client.query("ROLLBACK").catch(() => {});
-      await client.end().catch(() => {});
-    },
-  };
+  return session("postgres", where, query, "current_schema()", async () => {
+    if (snapshot) await client.query("ROLLBACK").catch(() => {});
+    await client.end().catch(() => {});
+  });
 }
 
 async function openMysql(
@@ -244,28 +225,34 @@ async function openMysql(
       throw queryError(err, where, password);
     }
   };
+  return session("mysql", where, query, "DATABASE()", async () => {
+    if (snapshot) await conn.query("ROLLBACK").catch(() => {});
+    await conn.end().catch(() => {});
+  });
+}
+
+/** The driver-independent part of a session: schema probes through information_schema. */
+function session(
+  dialect: DbSession["dialect"],
+  where: string,
+  query: DbSession["query"],
+  currentSchema: string,
+  close: () => Promise<void>,
+): DbSession {
+  const exists = async (view: "tables" | "columns", conds: string, params: string[]) =>
+    (
+      await query(
+        `SELECT 1 AS x FROM information_schema.${view} WHERE table_schema = ${currentSchema} AND ${conds}`,
+        params,
+      )
+    ).length > 0;
   return {
-    dialect: "mysql",
+    dialect,
     where,
     query,
-    hasTable: async (table) =>
-      (
-        await query(
-          "SELECT 1 AS x FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?",
-          [table],
-        )
-      ).length > 0,
-    hasColumn: async (table, column) =>
-      (
-        await query(
-          "SELECT 1 AS x FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ? AND column_name = ?",
-          [table, column],
-        )
-      ).length > 0,
-    close: async () => {
-      if (snapshot) await conn.query("ROLLBACK").catch(() => {});
-      await conn.end().catch(() => {});
-    },
+    hasTable: (table) => exists("tables", "table_name = ?", [table]),
+    hasColumn: (table, column) => exists("columns", "table_name = ? AND column_name = ?", [table, column]),
+    close,
   };
 }
 
