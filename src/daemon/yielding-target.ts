@@ -10,6 +10,7 @@ export function yieldingTarget(target: Target, everyMs = 20): Target {
     kind: target.kind,
     fileExecuteDefault: target.fileExecuteDefault,
     maxEntries: target.maxEntries,
+    ...(target.entryCount ? { entryCount: (acl) => target.entryCount!(acl) } : {}),
     walk(root, options) {
       let due = performance.now() + everyMs;
       return target.walk(root, {

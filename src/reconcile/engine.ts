@@ -121,7 +121,10 @@ export function decide(node: TargetNode, ctx: NodeContext, input: WalkInput): De
   if (!merge.changed) return decision;
   decision.change = describeChange(node.path, node.type, object, node.acl, merge.next);
   const max = input.target.maxEntries;
-  if (max !== undefined && merge.next.length > max) decision.problem = tooMany(node.path, merge.next, max);
+  if (max !== undefined) {
+    const count = input.target.entryCount?.(merge.next) ?? merge.next.length;
+    if (count > max) decision.problem = tooMany(node.path, merge.next, count, max);
+  }
   return decision;
 }
 
@@ -190,12 +193,12 @@ function objectLabel(ctx: NodeContext): string {
   return label;
 }
 
-function tooMany(path: string, next: Acl, max: number): PathProblem {
+function tooMany(path: string, next: Acl, count: number, max: number): PathProblem {
   const principals = [...new Set(next.filter((e) => e.name !== "").map((e) => `${e.type}:${e.name}`))].sort();
   return {
     path,
     code: "GS_ACL_TOO_MANY",
-    message: `the ACL would have ${next.length} entries; the target allows ${max}`,
+    message: `the ACL would have ${count} entries; the target allows ${max}`,
     principals,
   };
 }

@@ -51,6 +51,8 @@ export interface Target {
   readonly fileExecuteDefault: boolean;
   /** Entry cap per path (access + default), or undefined when the filesystem's own limit is large. */
   readonly maxEntries?: number;
+  /** Entries `acl` takes against maxEntries, counted as the filesystem counts them (default: its length). */
+  entryCount?(acl: Acl): number;
   /** Walks `root` and everything below it without following symlinks. A missing root is skipped. */
   walk(root: string, options: WalkOptions): Promise<void>;
   /** One path, opened as safely as the walk would (for undo and single-path checks); null if absent. */

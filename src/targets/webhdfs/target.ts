@@ -6,7 +6,14 @@ import type { WebhdfsConfig } from "../../config/types.ts";
 import { GsError } from "../../errors.ts";
 import type { Principal } from "../../policy/model.ts";
 import type { NodeType, Target, TargetNode, WalkOptions } from "../target.ts";
-import { aclFromHdfs, checkEntryLimit, HDFS_MAX_ACL_ENTRIES, isEmptyPlan, planAclWrite } from "./acl.ts";
+import {
+  aclFromHdfs,
+  checkEntryLimit,
+  HDFS_MAX_ACL_ENTRIES,
+  hdfsEntryCount,
+  isEmptyPlan,
+  planAclWrite,
+} from "./acl.ts";
 import { WebhdfsClient } from "./client.ts";
 import { WebhdfsRemoteError } from "./errors.ts";
 import type { RetryPolicy } from "./ha.ts";
@@ -75,6 +82,11 @@ export class WebhdfsTarget implements Target {
       if (isNotFound(err)) return null;
       throw err;
     }
+  }
+
+  /** As the NameNode counts: both scopes, with the base entries and masks it adds itself. */
+  entryCount(acl: Acl): number {
+    return hdfsEntryCount(acl);
   }
 
   async unknownPrincipals(_principals: readonly Principal[]): Promise<Principal[]> {
