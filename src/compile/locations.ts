@@ -10,9 +10,12 @@ export interface LocationRules {
 
 export type ResolvedLocation = { ok: true; path: string } | { ok: false; reason: string };
 
-/** Collapses `//`, drops a trailing `/`; refuses relative paths and `.`/`..` segments rather than resolving them. */
+/**
+ * Collapses `//`, drops a trailing `/`; refuses relative paths and `.`/`..` segments rather than
+ * resolving them, and NUL characters, which a system call would take as the end of the path.
+ */
 export function normalizeAbsolutePath(p: string): string | undefined {
-  if (!p.startsWith("/")) return undefined;
+  if (!p.startsWith("/") || p.includes("\0")) return undefined;
   const parts = p.split("/").filter((s) => s !== "");
   if (parts.some((s) => s === "." || s === "..")) return undefined;
   return `/${parts.join("/")}`;
@@ -38,7 +41,7 @@ export function resolveLocation(uri: string, rules: LocationRules): ResolvedLoca
     }
   }
   const path = normalizeAbsolutePath(decoded);
-  if (!path) return { ok: false, reason: "the path is not absolute or has a '.' or '..' segment" };
+  if (!path) return { ok: false, reason: "the path is not absolute, or has a '.' or '..' segment or a NUL" };
   if (!findRoot(path, rules.roots))
     return { ok: false, reason: `outside every configured root (${rules.roots.join(", ")})` };
   return { ok: true, path };

@@ -116,6 +116,12 @@ export class PosixTarget implements Target {
 
   /** The deepest configured root holding `path` (already normalized, so ".." cannot escape). */
   private locate(path: string): { root: string; components: string[] } {
+    if (path.includes("\0")) {
+      // openat would stop at the NUL and open a shorter name than the one asked for.
+      throw new GsError("GS_PATH_UNSAFE", `refusing ${JSON.stringify(path)}: it contains a NUL`, {
+        location: path,
+      });
+    }
     let best: string | undefined;
     for (const r of this.roots) {
       const inside = path === r || path.startsWith(r === "/" ? "/" : `${r}/`);
