@@ -168,8 +168,11 @@ export function listRuns(dir: string): RunInfo[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith(".jsonl"))
     .sort()
-    .map((f) => {
-      const j = parseJournal(readFileSync(join(dir, f), "utf8"), join(dir, f));
+    .flatMap((f) => {
+      const text = readFileSync(join(dir, f), "utf8");
+      // Killed between creating the file and finishing its start line: nothing ran under it.
+      if (!text.includes("\n")) return [];
+      const j = parseJournal(text, join(dir, f));
       return {
         run: j.start.run,
         kind: j.start.kind,

@@ -4,10 +4,12 @@
 import {
   closeSync,
   existsSync,
+  fstatSync,
   fsyncSync,
   mkdirSync,
   openSync,
   readFileSync,
+  readSync,
   renameSync,
   writeFileSync,
   writeSync,
@@ -154,7 +156,14 @@ export class AdoptionStore {
   }
 
   private append(p: string, k: string, v: Perm | null): void {
-    this.fd ??= openSync(this.file, "a", 0o640);
+    if (this.fd === undefined) {
+      this.fd = openSync(this.file, "a+", 0o640);
+      // A line torn by a crash must not swallow the first record appended after it.
+      const size = fstatSync(this.fd).size;
+      const last = Buffer.alloc(1);
+      if (size > 0 && readSync(this.fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a)
+        writeSync(this.fd, "\n");
+    }
     writeSync(this.fd, `${JSON.stringify({ p, k, v })}\n`);
     this.applyRecord(p, k, v);
   }

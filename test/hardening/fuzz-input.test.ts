@@ -139,7 +139,7 @@ describe("fuzzing the inputs", { timeout: SOAK ? 1_800_000 : 60_000 }, () => {
         const r = await loadPolicyFile(file, { server: "server1" });
         checkDiagnostics([...r.errors, ...r.warnings], new Map([[file, text]]));
         assert.equal(r.policy === undefined, r.errors.length > 0);
-        for (const g of r.policy?.grants ?? []) assert.ok(g.privilege.source.line >= 1);
+        for (const g of r.policy?.grants ?? []) assert.ok((g.privilege.source.line ?? 0) >= 1);
       }),
       { numRuns: RUNS },
     );
