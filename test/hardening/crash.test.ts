@@ -9,10 +9,11 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
-import { grantsync, grantsyncJson, setfacl } from "../helpers/cli.ts";
+import { grantsync, setfacl } from "../helpers/cli.ts";
 import {
   fillTables,
   getfaclTree,
+  grantsyncBigJson,
   makeScratch,
   parseGetfaclTree,
   type Scratch,
@@ -190,7 +191,7 @@ describe("kill -9 during apply", { timeout: SOAK ? 3_600_000 : 120_000 }, () => 
       );
       if (!killed.exited && killed.lines > 1) killedMidRun++;
 
-      const runs = grantsyncJson<{ run: string; complete: boolean }[]>(["runs", "-c", wh.config]);
+      const runs = grantsyncBigJson<{ run: string; complete: boolean }[]>(["runs", "-c", wh.config]);
       assert.equal(runs.code, 0, runs.stderr);
       if (killed.run) {
         const listed = runs.json.find((r) => r.run === killed.run);
@@ -199,7 +200,7 @@ describe("kill -9 during apply", { timeout: SOAK ? 3_600_000 : 120_000 }, () => 
       }
 
       const afterKill = getfaclTree(wh.root);
-      const again = grantsyncJson<{ run: string | null; failed: number }>([
+      const again = grantsyncBigJson<{ run: string | null; failed: number }>([
         "apply",
         "-c",
         wh.config,
@@ -211,7 +212,7 @@ describe("kill -9 during apply", { timeout: SOAK ? 3_600_000 : 120_000 }, () => 
       assertConverged(reader);
 
       if (again.json.run && (trial === TRIALS || trial % 5 === 0)) {
-        const undo = grantsyncJson<{ restored: number; conflicts: number; failed: number }>([
+        const undo = grantsyncBigJson<{ restored: number; conflicts: number; failed: number }>([
           "undo",
           again.json.run,
           "-c",

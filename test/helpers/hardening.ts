@@ -5,6 +5,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { compileForConfig } from "../../src/compile/index.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import type { Session } from "../../src/reconcile/run.ts";
@@ -168,4 +169,21 @@ export async function openSessionFor(configFile: string): Promise<Session> {
     desired: compileForConfig(config, load.model, target.fileExecuteDefault),
     store: new StateStore(config.state.dir),
   };
+}
+
+const repo = fileURLToPath(new URL("../..", import.meta.url));
+
+/** grantsyncJson without spawnSync's 1 MiB output cap: a 10k-path apply prints more than that. */
+export function grantsyncBigJson<T = unknown>(args: string[]): { code: number; json: T; stderr: string } {
+  const r = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args, "--json"], {
+    cwd: repo,
+    encoding: "utf8",
+    maxBuffer: 1 << 30,
+    env: { ...process.env, NO_COLOR: "1" },
+  });
+  try {
+    return { code: r.status ?? -1, json: JSON.parse(r.stdout) as T, stderr: r.stderr };
+  } catch {
+    throw new Error(`not JSON (exit ${r.status}): ${r.stdout.slice(0, 2000)}\n${r.stderr}`);
+  }
 }
