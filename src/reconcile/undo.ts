@@ -1,13 +1,14 @@
 // undo: put back the "before" ACL of every path a run changed, newest first, but only where the
 // path still carries exactly what that run wrote; anything changed since is reported, not touched.
 
-import { sortEntries } from "../acl/entry.ts";
+import { entryKey, isNamed, sortEntries } from "../acl/entry.ts";
 import { formatAclSpec, parseAclSpec } from "../acl/spec.ts";
 import { GsError, toGsError } from "../errors.ts";
 import type { Target } from "../targets/target.ts";
+import type { JournalRecord } from "./journal.ts";
 import { JournalWriter, newRunId, readRun } from "./journal.ts";
 import { acquireLock } from "./lock.ts";
-import type { StateStore } from "./state.ts";
+import type { ManagedState, StateStore } from "./state.ts";
 
 export interface UndoOutcome {
   path: string;
@@ -39,6 +40,8 @@ export async function undoRun(
         input: of,
       });
     }
+    const regained = regainedKeys(journal.changes);
+    if (regained.size > 0) store.save(withRegained(store.load(targetId), regained));
     const run = newRunId();
     let writer: JournalWriter | undefined;
     const outcomes: UndoOutcome[] = [];
@@ -84,4 +87,41 @@ export async function undoRun(
   } finally {
     lock.release();
   }
+}
+
+/**
+ * Named entries the undone run removed: a run removes only entries grantsync managed, so once undo
+ * puts them back they are grantsync's again, and the state must say so (before they are written)
+ * or a later revocation would leave them behind as if someone else had set them.
+ */
+function regainedKeys(
+  records: readonly JournalRecord[],
+): Map<string, { type: "dir" | "file"; keys: string[] }> {
+  const out = new Map<string, { type: "dir" | "file"; keys: string[] }>();
+  for (const rec of records) {
+    if (rec.status === "fail") continue;
+    const after = new Set(parseAclSpec(rec.after).map(entryKey));
+    const keys = parseAclSpec(rec.before)
+      .filter((e) => isNamed(e) && !after.has(entryKey(e)))
+      .map(entryKey);
+    if (keys.length > 0) out.set(rec.path, { type: rec.type, keys });
+  }
+  return out;
+}
+
+/** Adds regained keys to the deepest remembered location at or above each path (or the path itself). */
+function withRegained(
+  state: ManagedState,
+  regained: ReadonlyMap<string, { type: "dir" | "file"; keys: string[] }>,
+): ManagedState {
+  const locations = { ...state.locations };
+  for (const [path, { type, keys }] of regained) {
+    let at = path;
+    while (!Object.hasOwn(locations, at) && at !== "/" && at !== "")
+      at = at.slice(0, Math.max(1, at.lastIndexOf("/")));
+    if (!Object.hasOwn(locations, at)) at = path;
+    const loc = locations[at] ?? { objects: [], dir: [], file: [] };
+    locations[at] = { ...loc, [type]: [...new Set([...loc[type], ...keys])].sort() };
+  }
+  return { ...state, locations };
 }
