@@ -85,6 +85,7 @@ const schema = z.object({
       auth: z.enum(["simple", "kerberos"]).default("simple"),
       principal: str.optional(),
       keytab: str.optional(),
+      delegation_tokens: bool.default(false),
     })
     .optional(),
   safety: z
@@ -213,6 +214,7 @@ function toConfig(raw: RawConfig, file: string): Config {
             auth: w.auth,
             ...(w.principal ? { principal: w.principal } : {}),
             ...(w.keytab ? { keytab: at(w.keytab) } : {}),
+            ...(w.delegation_tokens ? { delegationTokens: true } : {}),
           },
         }
       : {}),

@@ -66,8 +66,12 @@ export interface WebhdfsConfig {
   timeoutMs: number;
   retries: number;
   auth: "simple" | "kerberos";
+  /** Kerberos client principal (`grantsync@REALM`); with `keytab`, the key to log in with. */
   principal?: string;
+  /** Keytab to log in from; without it, the ticket cache KRB5CCNAME names. */
   keytab?: string;
+  /** With Kerberos: fetch a delegation token after SPNEGO and send it instead of the cookie. */
+  delegationTokens?: boolean;
 }
 
 export interface TargetConfig {

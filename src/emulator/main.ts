@@ -2,6 +2,7 @@
 // grantsync-webhdfs-emulator: runs the in-memory WebHDFS NameNode emulator until SIGTERM/SIGINT,
 // printing its URL on stdout once it listens so scripts can wait for that line.
 
+import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
 import { DEFAULT_FAULT_KINDS, type FaultKind } from "./faults.ts";
 import { startEmulator } from "./server.ts";
@@ -43,6 +44,12 @@ const program = new Command()
   .option("--ls-limit <n>", "dfs.ls.limit: LISTSTATUS_BATCH page size", int, 1000)
   .option("--superuser <name>", "NameNode process user (the HDFS superuser)", "hdfs")
   .option("--supergroup <name>", "dfs.permissions.superusergroup", "supergroup")
+  .option("--kerberos", "require SPNEGO (Kerberos); needs --keytab and --principal", false)
+  .option("--keytab <file>", "service keytab with the key of --principal")
+  .option("--principal <name>", "SPNEGO service principal, HTTP/<host>@REALM")
+  .option("--cookie-validity <s>", "seconds a hadoop.auth cookie is valid", int, 36_000)
+  .option("--tls-cert <file>", "serve HTTPS with this PEM certificate (needs --tls-key)")
+  .option("--tls-key <file>", "PEM private key of --tls-cert")
   .parse();
 
 const o = program.opts<{
@@ -55,9 +62,28 @@ const o = program.opts<{
   lsLimit: number;
   superuser: string;
   supergroup: string;
+  kerberos: boolean;
+  keytab?: string;
+  principal?: string;
+  cookieValidity: number;
+  tlsCert?: string;
+  tlsKey?: string;
 }>();
 
-const emulator = await startEmulator(o);
+if (o.kerberos && (o.keytab === undefined || o.principal === undefined)) {
+  program.error("--kerberos needs --keytab and --principal");
+}
+if ((o.tlsCert === undefined) !== (o.tlsKey === undefined))
+  program.error("--tls-cert and --tls-key go together");
+
+const { kerberos, keytab, principal, cookieValidity, tlsCert, tlsKey, ...rest } = o;
+const emulator = await startEmulator({
+  ...rest,
+  ...(kerberos && keytab && principal
+    ? { kerberos: { keytab, principal, cookieValidityMs: cookieValidity * 1000 } }
+    : {}),
+  ...(tlsCert && tlsKey ? { tls: { cert: readFileSync(tlsCert), key: readFileSync(tlsKey) } } : {}),
+});
 process.stdout.write(`${emulator.url}\n`);
 
 let stopping = false;

@@ -21,6 +21,8 @@ export interface OpRequest {
   /** The request URL's path and query, to rebuild the CREATE redirect. */
   url: URL;
   clientAddress: string;
+  /** The emulator runs Kerberized (SPNEGO, as with hadoop.security.authentication=kerberos). */
+  kerberos?: boolean;
 }
 
 export interface OpResponse {
@@ -61,6 +63,13 @@ export function prepareOp(ns: EmulatorNamespace, tokens: TokenStore, r: OpReques
         throw remote.illegalArgument("delegation parameter is not null.");
       }
       return () => ({ status: 200, json: { Token: { urlString: tokens.issue(c.user) } } });
+    case "RENEWDELEGATIONTOKEN": {
+      const token = params.required("token", r.op);
+      if (r.kerberos && params.get("delegation") !== undefined) {
+        throw remote.io("Delegation Token can be renewed only with kerberos or web authentication");
+      }
+      return () => ({ status: 200, json: { long: tokens.renew(token, c.user) } });
+    }
     case "CANCELDELEGATIONTOKEN": {
       const token = params.required("token", r.op);
       return () => {
@@ -73,7 +82,7 @@ export function prepareOp(ns: EmulatorNamespace, tokens: TokenStore, r: OpReques
       return () => ({ status: 200, json: { boolean: ns.mkdirs(path, modes, c) } });
     }
     case "CREATE":
-      return prepareCreate(ns, r);
+      return prepareCreate(ns, tokens, r);
     case "DELETE": {
       const recursive = params.bool("recursive", false);
       return () => ({ status: 200, json: { boolean: ns.delete(path, recursive, c) } });
@@ -120,7 +129,7 @@ function createModes(params: Params): { permission?: number; unmasked?: number }
  * CREATE is two requests: the NameNode answers 307 towards a DataNode without looking at the
  * namespace; the DataNode (here: this server, `data=true`) writes and answers 201.
  */
-function prepareCreate(ns: EmulatorNamespace, r: OpRequest): () => OpResponse {
+function prepareCreate(ns: EmulatorNamespace, tokens: TokenStore, r: OpRequest): () => OpResponse {
   const { params } = r;
   const modes = createModes(params);
   const overwrite = params.bool("overwrite", false);
@@ -130,6 +139,9 @@ function prepareCreate(ns: EmulatorNamespace, r: OpRequest): () => OpResponse {
   if (!params.bool("data", false)) {
     const next = new URL(r.url.pathname + r.url.search, r.baseUrl);
     next.searchParams.set("data", "true");
+    // A secure NameNode hands the DataNode a delegation token of the caller's in the redirect.
+    if (r.kerberos && params.get("delegation") === undefined)
+      next.searchParams.set("delegation", tokens.issue(r.caller.user));
     const location = next.toString();
     if (noredirect) return () => ({ status: 200, json: { Location: location } });
     return () => ({ status: 307, headers: { Location: location } });

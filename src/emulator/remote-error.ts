@@ -47,6 +47,7 @@ export const remote = {
   pathIsNotEmptyDirectory: make("org.apache.hadoop.fs.PathIsNotEmptyDirectoryException", 403),
   standby: make("org.apache.hadoop.ipc.StandbyException", 403),
   retriable: make("org.apache.hadoop.ipc.RetriableException", 403),
+  io: make("java.io.IOException", 403),
   invalidToken: make("org.apache.hadoop.security.token.SecretManager$InvalidToken", 403),
 };
 

@@ -2,9 +2,10 @@
 // bodies, fault injection, and the /emulator/* control endpoints used by tests and benchmarks.
 
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import { authenticate, TokenStore } from "./auth.ts";
+import { authenticate, type TokenLifetimes, TokenStore } from "./auth.ts";
 import {
   DEFAULT_FAULT_KINDS,
   drawFault,
@@ -17,9 +18,12 @@ import { EmulatorNamespace } from "./namespace.ts";
 import { type OpResponse, prepareOp } from "./ops.ts";
 import { type HttpMethod, Params } from "./params.ts";
 import { RemoteError, remote } from "./remote-error.ts";
+import { type KerberosSettings, SpnegoFilter } from "./spnego.ts";
 
+export type { TokenLifetimes } from "./auth.ts";
 export type { FaultKind, FaultSettings } from "./faults.ts";
 export { EmulatorNamespace } from "./namespace.ts";
+export type { KerberosSettings } from "./spnego.ts";
 
 export interface EmulatorOptions extends FaultSettings {
   /** 0 picks a free port. */
@@ -32,6 +36,12 @@ export interface EmulatorOptions extends FaultSettings {
   lsLimit?: number;
   /** user → groups, for permission checks. */
   users?: Record<string, string[]>;
+  /** Kerberized: SPNEGO with this service principal and keytab; `user.name` is then ignored. */
+  kerberos?: KerberosSettings;
+  /** Serve HTTPS (swebhdfs) with this PEM key and certificate. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
+  /** Delegation token renew interval and max lifetime. */
+  tokens?: TokenLifetimes;
 }
 
 export interface Emulator {
@@ -43,6 +53,10 @@ export interface Emulator {
   /** Requests received per op (upper-cased; NULL when the op is missing), faulted ones included. */
   counts(): Record<string, number>;
   resetCounts(): void;
+  /** Kerberos mode: SPNEGO tokens accepted, and requests refused with 401/403. */
+  authCounts(): { handshakes: number; refused: number };
+  /** A delegation token of `user`, as GETDELEGATIONTOKEN would issue. */
+  issueToken(user: string): string;
   fs: EmulatorNamespace;
 }
 
@@ -51,7 +65,9 @@ const METHODS: readonly string[] = ["GET", "PUT", "POST", "DELETE"];
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
   const fs = new EmulatorNamespace(opts);
-  const tokens = new TokenStore();
+  const tokens = new TokenStore(opts.tokens);
+  const scheme = opts.tls ? "https" : "http";
+  const spnego = opts.kerberos ? new SpnegoFilter(opts.kerberos, opts.tls !== undefined) : undefined;
   const faults: Required<FaultSettings> = {
     errorRate: opts.errorRate ?? 0,
     errorKinds: opts.errorKinds ?? [...DEFAULT_FAULT_KINDS],
@@ -75,11 +91,27 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     if (fault === "timeout") return; // never answered; close() drops the connection
     if (fault === "503")
       return sendRaw(res, 503, "text/html;charset=iso-8859-1", unavailablePage(url.pathname));
+    let authHeaders: Record<string, string> = {};
     try {
       const method = req.method as HttpMethod;
       if (!METHODS.includes(method)) throw remote.unsupported(`HTTP method ${req.method} is not supported`);
       const op = params.op(method);
-      const caller = authenticate(params, fs, tokens);
+      let kerberosUser: string | undefined;
+      // A delegation token skips the filter; the NameNode verifies it (hdfs web.AuthFilter).
+      if (spnego && params.get("delegation") === undefined) {
+        const verdict = await spnego.authenticate(req);
+        if ("status" in verdict)
+          return sendRaw(
+            res,
+            verdict.status,
+            "text/html;charset=iso-8859-1",
+            errorPage(verdict.status, verdict.message),
+            verdict.headers,
+          );
+        kerberosUser = verdict.user;
+        authHeaders = verdict.headers;
+      }
+      const caller = authenticate(params, fs, tokens, kerberosUser);
       const host = req.headers.host ?? `${hostForUrl(opts.host ?? "127.0.0.1")}:${port}`;
       const run = prepareOp(fs, tokens, {
         op,
@@ -87,17 +119,18 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
         path: decodePath(url.pathname),
         body,
         caller,
-        baseUrl: `http://${host}`,
+        baseUrl: `${scheme}://${host}`,
         url,
         clientAddress: req.socket.remoteAddress ?? "127.0.0.1",
+        kerberos: spnego !== undefined,
       });
       if (standby || fault === "standby") throw standbyError(method);
       if (fault === "retriable") throw retriableError();
-      sendOp(res, run());
+      sendOp(res, run(), authHeaders);
     } catch (e) {
       const err =
         e instanceof RemoteError ? e : new RemoteError("java.lang.RuntimeException", String(e), 500);
-      sendJson(res, err.status, err.toJSON());
+      sendRaw(res, err.status, "application/json", JSON.stringify(err.toJSON()), authHeaders);
     }
   }
 
@@ -125,7 +158,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     return [404, { error: "not found" }];
   }
 
-  const server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     readBody(req)
       .then((body) => {
         const url = new URL(req.url ?? "/", "http://emulator");
@@ -139,7 +172,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
         }
       })
       .catch(() => req.socket.destroy());
-  });
+  };
+  const server = opts.tls ? createHttpsServer(opts.tls, handler) : createServer(handler);
   // Longer than the usual client pool idle time, so a reused connection is not closed under it.
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
@@ -149,7 +183,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const port = (server.address() as AddressInfo).port;
 
   return {
-    url: `http://${hostForUrl(opts.host ?? "127.0.0.1")}:${port}`,
+    url: `${scheme}://${hostForUrl(opts.host ?? "127.0.0.1")}:${port}`,
     port,
     fs,
     close: () =>
@@ -165,6 +199,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     resetCounts: () => {
       counts = {};
     },
+    issueToken: (user) => tokens.issue(user),
+    authCounts: () => ({ handshakes: spnego?.handshakes ?? 0, refused: spnego?.refused ?? 0 }),
   };
 }
 
@@ -214,7 +250,14 @@ function sendJson(res: ServerResponse, status: number, doc: unknown): void {
 }
 
 /** Ops without a JSON answer reply with an empty application/octet-stream body. */
-function sendOp(res: ServerResponse, r: OpResponse): void {
-  if (r.json === undefined) sendRaw(res, r.status, "application/octet-stream", "", r.headers);
-  else sendRaw(res, r.status, "application/json", JSON.stringify(r.json), r.headers);
+function sendOp(res: ServerResponse, r: OpResponse, authHeaders: Record<string, string> = {}): void {
+  const headers = { ...authHeaders, ...r.headers };
+  if (r.json === undefined) sendRaw(res, r.status, "application/octet-stream", "", headers);
+  else sendRaw(res, r.status, "application/json", JSON.stringify(r.json), headers);
+}
+
+/** Jetty's error page, as the authentication filter's sendError produces it. */
+function errorPage(status: number, message: string): string {
+  const text = message.replace(/[<>&]/g, "");
+  return `<html>\n<head>\n<meta http-equiv="Content-Type" content="text/html;charset=utf-8"/>\n<title>Error ${status} ${text}</title>\n</head>\n<body><h2>HTTP ERROR ${status}</h2>\n<p>Problem accessing /webhdfs/v1. Reason:\n<pre>    ${text}</pre></p>\n</body>\n</html>\n`;
 }

@@ -10,6 +10,7 @@ import { parseErrorResponse, WebhdfsRemoteError } from "./errors.ts";
 import { DEFAULT_RETRY, NameNodeSet, type RetryPolicy } from "./ha.ts";
 import { normalizeHdfsPath, webhdfsUrlPath } from "./paths.ts";
 import { Semaphore } from "./semaphore.ts";
+import { type Send, SpnegoSession } from "./spnego.ts";
 import type { AclStatus, FileStatus } from "./types.ts";
 
 export interface WebhdfsClientOptions {
@@ -19,6 +20,8 @@ export interface WebhdfsClientOptions {
   user?: string;
   doas?: string;
   delegation?: string;
+  /** Kerberos (SPNEGO) instead of `user.name`; see spnego.ts. */
+  kerberos?: { principal?: string; keytab?: string; delegationTokens?: boolean };
   /** PEM file of the CA that signed the NameNodes' certificates. */
   caFile?: string;
   /** Keep-alive sockets per NameNode. */
@@ -44,6 +47,7 @@ export class WebhdfsClient {
   private readonly namenodes: NameNodeSet;
   private readonly limit: Semaphore;
   private readonly auth: Params;
+  private readonly spnego?: SpnegoSession;
   private batchListing = true;
 
   constructor(options: WebhdfsClientOptions) {
@@ -53,8 +57,20 @@ export class WebhdfsClient {
       ...options.retry,
     });
     this.limit = new Semaphore(options.maxInFlight ?? options.connections ?? 64);
+    if (options.kerberos) {
+      this.spnego = new SpnegoSession(options.kerberos);
+      this.spnego.setTokenOps({
+        get: async () =>
+          (await this.json<TokenBody>("GET", "GETDELEGATIONTOKEN", "/", {}, ...KRB)).Token.urlString,
+        renew: async (token) =>
+          (await this.json<{ long: number }>("PUT", "RENEWDELEGATIONTOKEN", "/", { token }, ...KRB)).long,
+        cancel: async (token) =>
+          void (await this.json("PUT", "CANCELDELEGATIONTOKEN", "/", { token }, ...KRB)),
+      });
+    }
     this.auth = {
-      "user.name": options.delegation ? undefined : options.user,
+      // A Kerberized NameNode ignores user.name; the authenticated principal is the user.
+      "user.name": options.delegation || options.kerberos ? undefined : options.user,
       doas: options.doas,
       delegation: options.delegation,
     };
@@ -68,6 +84,11 @@ export class WebhdfsClient {
         ...(options.caFile ? { ca: readCa(options.caFile) } : {}),
       },
     });
+  }
+
+  /** SPNEGO handshakes so far (0 without Kerberos): a run should need about one per NameNode. */
+  get handshakes(): number {
+    return this.spnego?.handshakes ?? 0;
   }
 
   /** The NameNode that answered last; requests start there. */
@@ -187,6 +208,7 @@ export class WebhdfsClient {
   }
 
   async close(): Promise<void> {
+    await this.spnego?.close();
     await this.agent.close();
   }
 
@@ -196,8 +218,9 @@ export class WebhdfsClient {
     path: string,
     params: Params,
     signal?: AbortSignal,
+    kerberosOnly = false,
   ): Promise<T> {
-    const res = await this.request(method, op, path, params, signal);
+    const res = await this.request(method, op, path, params, signal, kerberosOnly);
     return (res.text === "" ? {} : JSON.parse(res.text)) as T;
   }
 
@@ -207,12 +230,17 @@ export class WebhdfsClient {
     path: string,
     params: Params,
     signal?: AbortSignal,
+    kerberosOnly = false,
   ): Promise<RawResponse> {
     const hdfsPath = normalizeHdfsPath(path);
-    const urlPath = `${webhdfsUrlPath(hdfsPath)}?${query({ op, ...this.auth, ...params })}`;
+    const urlPath = (extra: Params = {}) =>
+      `${webhdfsUrlPath(hdfsPath)}?${query({ op, ...this.auth, ...params, ...extra })}`;
+    const attempt = (origin: string) => () =>
+      this.attempt(origin, method, urlPath, op, hdfsPath, signal, kerberosOnly);
+    // Token ops run while other requests hold every slot, waiting for the token: they go around.
     return this.namenodes.call(
       `${op} ${hdfsPath}`,
-      (origin) => this.limit.run(() => this.attempt(origin, method, urlPath, op, hdfsPath, signal)),
+      (origin) => (kerberosOnly ? attempt(origin)() : this.limit.run(attempt(origin))),
       signal,
     );
   }
@@ -220,20 +248,40 @@ export class WebhdfsClient {
   private async attempt(
     origin: string,
     method: Method,
-    urlPath: string,
+    urlPath: (extra?: Params) => string,
     op: string,
     path: string,
-    signal?: AbortSignal,
+    signal: AbortSignal | undefined,
+    kerberosOnly: boolean,
   ): Promise<RawResponse> {
-    const res = await this.agent.request({ origin, path: urlPath, method, signal });
-    const text = await res.body.text();
-    const location = res.statusCode === 307 ? res.headers.location : undefined;
-    if (typeof location === "string") return { text, location };
-    if (res.statusCode < 200 || res.statusCode >= 300)
-      throw parseErrorResponse(res.statusCode, text, op, path);
-    return { text };
+    const send: Send = async (auth) => {
+      const extra = auth.delegation === undefined ? {} : { delegation: auth.delegation };
+      const res = await this.agent.request({
+        origin,
+        path: urlPath(extra),
+        method,
+        headers: auth.headers,
+        signal,
+      });
+      return { status: res.statusCode, headers: res.headers, text: await res.body.text() };
+    };
+    const s = this.spnego;
+    const res = !s
+      ? await send({ headers: {} })
+      : kerberosOnly
+        ? await s.kerberos(origin, send)
+        : await s.send(origin, send);
+    const location = res.status === 307 ? res.headers.location : undefined;
+    if (typeof location === "string") return { text: res.text, location };
+    if (res.status < 200 || res.status >= 300) throw parseErrorResponse(res.status, res.text, op, path);
+    return { text: res.text };
   }
 }
+
+/** Delegation-token ops authenticate with Kerberos (cookie or SPNEGO), never with a token. */
+const KRB = [undefined, true] as const;
+
+type TokenBody = { Token: { urlString: string } };
 
 /** Old NameNodes reject an op they do not know with 400 naming it; HttpFS with UnsupportedOperation. */
 function isUnsupportedOp(err: unknown, op: string): boolean {

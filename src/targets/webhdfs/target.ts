@@ -36,12 +36,6 @@ export class WebhdfsTarget implements Target {
   private readonly parallel: number;
 
   constructor(config: WebhdfsTargetConfig) {
-    if (config.auth === "kerberos" && !config.delegation) {
-      throw new GsError(
-        "GS_WEBHDFS_AUTH",
-        "kerberos auth needs a delegation token ([webhdfs] delegation); SPNEGO is not built in",
-      );
-    }
     this.roots = config.roots.map(normalizeHdfsPath);
     this.parallel = Math.max(1, config.concurrency);
     this.client = new WebhdfsClient({
@@ -49,6 +43,15 @@ export class WebhdfsTarget implements Target {
       user: config.user,
       doas: config.doas,
       delegation: config.delegation,
+      ...(config.auth === "kerberos"
+        ? {
+            kerberos: {
+              principal: config.principal,
+              keytab: config.keytab,
+              delegationTokens: config.delegationTokens ?? false,
+            },
+          }
+        : {}),
       caFile: config.caFile,
       connections: config.connections,
       maxInFlight: this.parallel,
@@ -92,6 +95,11 @@ export class WebhdfsTarget implements Target {
   async unknownPrincipals(_principals: readonly Principal[]): Promise<Principal[]> {
     // The NameNode resolves names through its own group mapping; it never says a name is unknown.
     return [];
+  }
+
+  /** SPNEGO handshakes so far; 0 unless [webhdfs] auth = kerberos. */
+  get handshakes(): number {
+    return this.client.handshakes;
   }
 
   async close(): Promise<void> {

@@ -98,10 +98,10 @@ describe("WebhdfsTarget.walk", () => {
 });
 
 describe("WebhdfsTarget configuration", () => {
-  it("refuses kerberos without a delegation token rather than sending unauthenticated requests", () => {
+  it("refuses kerberos with a keytab but no principal to log in as", () => {
     assert.throws(
-      () => newTarget([], { namenodes: ["nn1:9870"], auth: "kerberos" }),
-      (e) => isGsError(e, "GS_WEBHDFS_AUTH"),
+      () => newTarget([], { namenodes: ["nn1:9870"], auth: "kerberos", keytab: "/etc/grantsync.keytab" }),
+      (e) => isGsError(e, "GS_CONFIG_INVALID"),
     );
   });
 
