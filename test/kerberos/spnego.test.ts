@@ -60,9 +60,12 @@ describe("Kerberos (SPNEGO) for WebHDFS against a real KDC", { skip }, () => {
     serviceKeytab = kdc.keytab("http-localhost.keytab", "HTTP/localhost");
   });
   after(async () => {
-    await Promise.all(clients.map((c) => c.close().catch(() => {})));
-    await Promise.all(emulators.map((e) => e.close()));
-    await kdc?.stop();
+    try {
+      await Promise.all(clients.map((c) => c.close().catch(() => {})));
+      await Promise.all(emulators.map((e) => e.close()));
+    } finally {
+      await kdc?.stop();
+    }
   });
 
   it("answers 401 Negotiate without credentials, whatever user.name says", async () => {
