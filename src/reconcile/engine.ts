@@ -104,11 +104,11 @@ export async function walkManaged(input: WalkInput, handlers: WalkHandlers): Pro
 }
 
 /**
- * No NameNode answered, after the retries: every further root and path would only fail the same way,
- * each after its own retry budget, so the run stops here rather than report success with problems.
+ * No NameNode answered after the retries, or none accepts our credentials: every further root and
+ * path would only fail the same way, so the run stops here rather than report success with problems.
  */
 export function targetUnreachable(e: GsError): boolean {
-  return e.code === "GS_WEBHDFS_UNAVAILABLE";
+  return e.code === "GS_WEBHDFS_UNAVAILABLE" || e.code === "GS_WEBHDFS_AUTH";
 }
 
 export function decide(node: TargetNode, ctx: NodeContext, input: WalkInput): Decision {

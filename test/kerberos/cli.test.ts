@@ -115,9 +115,10 @@ describe("grantsync plan/apply/undo with [webhdfs] auth = kerberos", { skip }, (
     const cfg = config("grantsync-nokeytab.ini");
     writeFileSync(cfg, readFileSync(cfg, "utf8").replace(/^keytab = .*$/m, ""));
     const r = await grantsyncAsync(["plan", "-c", cfg, "--json"]);
-    // The engine reports a root it cannot read as a problem of the plan, not as a crash.
-    const plan = JSON.parse(r.stdout) as { problems: { code: string; message: string }[] };
-    assert.equal(plan.problems[0]?.code, "GS_WEBHDFS_AUTH", r.stderr);
-    assert.match(plan.problems[0]!.message, /no Kerberos credentials/);
+    // No NameNode accepting us is the run's failure, not a problem of one path: exit 1, typed error.
+    assert.equal(r.code, 1, r.stdout);
+    const out = JSON.parse(r.stdout) as { error: { code: string; message: string } };
+    assert.equal(out.error.code, "GS_WEBHDFS_AUTH", r.stderr);
+    assert.match(out.error.message, /no Kerberos credentials/);
   });
 });
