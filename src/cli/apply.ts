@@ -45,7 +45,11 @@ async function apply(opts: ApplyOptions): Promise<void> {
         return;
       }
     }
-    const result = await applyChanges(session, { ...(saved ? { saved } : {}), force: opts.force ?? false });
+    const result = await applyChanges(session, {
+      ...(saved ? { saved } : {}),
+      force: opts.force ?? false,
+      keepChanges: opts.json === true,
+    });
     clearProgress();
     if (opts.json)
       printJson({ run: result.journaled ? result.run : null, failed: result.failed, ...result.plan });

@@ -206,7 +206,7 @@ export class Reconciler {
           store: new StateStore(config.state.dir),
           onWrite: (path, added, removed) => this.log.debug({ path, added, removed }, "path changed"),
         },
-        { ...(scope ? { scope } : {}), signal },
+        { ...(scope ? { scope } : {}), signal, keepChanges: false },
       );
       const s = result.plan.summary;
       const problems = signal.aborted ? [] : result.plan.problems.filter((p) => !TOLERATED.has(p.code));

@@ -179,7 +179,9 @@ export class PlanBuilder {
       createdAt: new Date().toISOString(),
       target,
       changes: this.changes,
-      objects: [...this.objects.values()].sort((a, b) => a.object.localeCompare(b.object)),
+      objects: [...this.objects.values()].sort((a, b) =>
+        a.object < b.object ? -1 : a.object > b.object ? 1 : 0,
+      ),
       summary: this.summary,
       skipped: this.skipped,
       problems: this.problems,

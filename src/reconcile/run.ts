@@ -105,7 +105,9 @@ async function applyLocked(session: Session, opts: ApplyOptions): Promise<ApplyR
   store.save(intentState(oldState, desired, scope, skips.keys));
   const run = newRunId();
   let journal: JournalWriter | undefined;
-  const builder = new PlanBuilder();
+  // Per-path changes are kept only when someone reads them (JSON, a saved plan's check): a large
+  // apply otherwise holds every path's texts until it ends.
+  const builder = new PlanBuilder((opts.keepChanges ?? true) || opts.saved !== undefined);
   for (const p of skips.problems) builder.problem(p);
   const expect = opts.saved ? new Map(opts.saved.changes.map((c) => [c.path, c])) : undefined;
   let failed = 0;
