@@ -1,6 +1,7 @@
 // A typed, promise-based WebHDFS client over one keep-alive undici Agent: ACL ops, listing (batched
 // with a fallback), and the few namespace ops tests and tools need, all through HA and retries.
 
+import { setMaxListeners } from "node:events";
 import { readFileSync } from "node:fs";
 import { Agent } from "undici";
 import type { AclEntry } from "../../acl/entry.ts";
@@ -233,6 +234,7 @@ export class WebhdfsClient {
     kerberosOnly = false,
   ): Promise<RawResponse> {
     const hdfsPath = normalizeHdfsPath(path);
+    if (signal) allowManyListeners(signal);
     const urlPath = (extra: Params = {}) =>
       `${webhdfsUrlPath(hdfsPath)}?${query({ op, ...this.auth, ...params, ...extra })}`;
     const attempt = (origin: string) => () =>
@@ -276,6 +278,15 @@ export class WebhdfsClient {
     if (res.status < 200 || res.status >= 300) throw parseErrorResponse(res.status, res.text, op, path);
     return { text: res.text };
   }
+}
+
+// A walk's one signal rides on every in-flight request (64 by default), each adding an abort
+// listener: that is expected, not the listener leak Node's warning at 11 is there to catch.
+const raised = new WeakSet<AbortSignal>();
+function allowManyListeners(signal: AbortSignal): void {
+  if (raised.has(signal)) return;
+  setMaxListeners(0, signal);
+  raised.add(signal);
 }
 
 /** Delegation-token ops authenticate with Kerberos (cookie or SPNEGO), never with a token. */
