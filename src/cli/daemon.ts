@@ -2,8 +2,6 @@
 // `--once` runs one full reconcile under the daemon's lock and logging, then exits.
 
 import type { Command } from "commander";
-import { runDaemon } from "../daemon/service.ts";
-import { createLogger } from "../log.ts";
 import { CliExit, requireConfig } from "./common.ts";
 
 interface DaemonOptions {
@@ -19,6 +17,12 @@ export function registerDaemon(program: Command): void {
     .option("--once", "one full reconcile, then exit (0 on success, 1 on error)")
     .action(async (opts: DaemonOptions) => {
       const config = requireConfig(opts.config);
+      // Loaded here, not at startup: the service's packages (pino, prom-client, chokidar, node-cron)
+      // would otherwise slow every other command.
+      const [{ runDaemon }, { createLogger }] = await Promise.all([
+        import("../daemon/service.ts"),
+        import("../log.ts"),
+      ]);
       const log = createLogger({ level: config.log.level });
       const code = await runDaemon({ config, log, once: opts.once ?? false });
       if (code !== 0) throw new CliExit(code);
