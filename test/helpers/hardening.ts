@@ -12,6 +12,7 @@ import type { Session } from "../../src/reconcile/run.ts";
 import { StateStore } from "../../src/reconcile/state.ts";
 import { loadModel } from "../../src/sources/load.ts";
 import { createTarget, targetId } from "../../src/targets/create.ts";
+import { posixConfig } from "./warehouse.ts";
 
 /** `npm run soak` sets GRANTSYNC_SOAK=1: the full-size versions of every hardening test. */
 export const SOAK = process.env.GRANTSYNC_SOAK === "1";
@@ -57,20 +58,7 @@ export function makeScratch(opts: ScratchOptions): Scratch {
     writeFileSync(files[file], file === "locations" ? text.replaceAll("@ROOT@", root) : text);
   write("policy", opts.policy);
   write("locations", opts.locations);
-  write(
-    "config",
-    `[policy]
-file = policy.ini
-server = server1
-[catalog]
-file = locations.ini
-[target]
-type = posix
-roots = ${root}
-[state]
-dir = state
-${opts.extraConfig ?? ""}`,
-  );
+  write("config", posixConfig(root, "policy.ini", opts.extraConfig));
   return {
     dir,
     root,

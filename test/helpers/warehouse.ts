@@ -63,20 +63,7 @@ sales.orders = ${p("sales.db/orders")}
 sales.orders = ${p("sales.db/orders/dt=2024-01-01")}, ${p("archive/orders/dt=2023-12-31")}
 `,
   );
-  writeFileSync(
-    config,
-    `[policy]
-file = sentry-provider.ini
-server = server1
-[catalog]
-file = locations.ini
-[target]
-type = posix
-roots = ${root}
-[state]
-dir = state
-${opts.extraConfig ?? ""}`,
-  );
+  writeFileSync(config, posixConfig(root, "sentry-provider.ini", opts.extraConfig));
   return {
     dir,
     root,
@@ -88,4 +75,19 @@ ${opts.extraConfig ?? ""}`,
     writePolicy: (text) => writeFileSync(policy, text),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/** A config for a POSIX tree at `root`, the policy file beside it, locations in locations.ini. */
+export function posixConfig(root: string, policyFile: string, extra = ""): string {
+  return `[policy]
+file = ${policyFile}
+server = server1
+[catalog]
+file = locations.ini
+[target]
+type = posix
+roots = ${root}
+[state]
+dir = state
+${extra}`;
 }
