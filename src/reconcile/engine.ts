@@ -42,7 +42,8 @@ export interface Decision {
 }
 
 export interface WalkHandlers {
-  decided(decision: Decision): void | Promise<void>;
+  /** Returns false when the path could not be brought in line (its root's state stays unsettled). */
+  decided(decision: Decision): boolean | Promise<boolean>;
   skipped(s: SkippedPath): void;
   problem(p: PathProblem): void;
 }
@@ -90,7 +91,7 @@ export async function walkManaged(input: WalkInput, handlers: WalkHandlers): Pro
         visit: async (node) => {
           const decision = decide(node, resolver.forPath(node.path), input);
           if (decision.problem) problem(decision.problem);
-          await handlers.decided(decision);
+          if ((await handlers.decided(decision)) === false) problems++;
         },
       });
     } catch (err) {

@@ -57,6 +57,7 @@ export async function computePlan(session: Session, opts: PlanOptions = {}): Pro
         if (d.change && !d.problem) builder.change(d.change, d.node.acl, d.merge.next);
         if (session.onProgress && builder.summary.scanned % 1000 === 0)
           session.onProgress(builder.summary.scanned);
+        return true;
       },
       skipped: (s) => builder.skip(s),
       problem: (p) => builder.problem(p),
@@ -112,7 +113,8 @@ async function applyLocked(session: Session, opts: ApplyOptions): Promise<ApplyR
   const expect = opts.saved ? new Map(opts.saved.changes.map((c) => [c.path, c])) : undefined;
   let failed = 0;
 
-  const write = async (d: Decision) => {
+  /** false when the path was left as it was: a failed or refused write. */
+  const write = async (d: Decision): Promise<boolean> => {
     const change = d.change!;
     const before = d.node.acl;
     if (expect) {
@@ -123,7 +125,7 @@ async function applyLocked(session: Session, opts: ApplyOptions): Promise<ApplyR
           code: "GS_PLAN_STALE",
           message: "the ACL changed since the plan was made",
         });
-        return;
+        return false;
       }
     }
     journal ??= new JournalWriter(store.journalDir, { run, kind: "apply", target: session.targetId });
@@ -137,12 +139,13 @@ async function applyLocked(session: Session, opts: ApplyOptions): Promise<ApplyR
       builder.problem({ path: change.path, code: e.code, message: e.message });
       failed++;
       if (targetUnreachable(e)) throw e;
-      return;
+      return false;
     }
     journal.outcome(change.path, true);
     adoptions.record(change.path, new Map(), d.merge.released);
     builder.change(change, before, d.merge.next);
     session.onWrite?.(change.path, change.added, change.removed);
+    return true;
   };
 
   const outcome = await walkManaged(
@@ -161,7 +164,7 @@ async function applyLocked(session: Session, opts: ApplyOptions): Promise<ApplyR
         builder.scanned(d.managedPresent);
         if (session.onProgress && builder.summary.scanned % 1000 === 0)
           session.onProgress(builder.summary.scanned);
-        if (d.change && !d.problem) await write(d);
+        return d.change && !d.problem ? write(d) : true;
       },
       skipped: (s) => builder.skip(s),
       problem: (p) => builder.problem(p),
