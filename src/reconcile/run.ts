@@ -164,7 +164,11 @@ async function applyLocked(session: Session, opts: ApplyOptions): Promise<ApplyR
         builder.scanned(d.managedPresent);
         if (session.onProgress && builder.summary.scanned % 1000 === 0)
           session.onProgress(builder.summary.scanned);
-        return d.change && !d.problem ? write(d) : true;
+        if (d.change && !d.problem) return write(d);
+        // Someone else's entry already grants what we would: nothing to write, but from now on we
+        // manage that key here, so remember whose it was, or a revocation would take it away.
+        if (d.merge.newlyAdopted.size > 0) adoptions.record(d.node.path, d.merge.newlyAdopted, []);
+        return true;
       },
       skipped: (s) => builder.skip(s),
       problem: (p) => builder.problem(p),

@@ -240,3 +240,22 @@ describe("principals unknown to the host", () => {
     }
   });
 });
+
+describe("someone else's entry that already grants what we grant", () => {
+  it("is left in place when the grant is revoked", () => {
+    const wh = makeWarehouse();
+    try {
+      const file = wh.p("sales.db/customers/part-0.csv");
+      setfacl(["-m", "g:staff:r--", file]);
+      const before = getfacl(file);
+      assert.equal(grantsync(["apply", "-c", wh.config, "--yes"]).code, 0);
+      assert.deepEqual(getfacl(file), before, "nothing to write: the entry already grants r--");
+      wh.writePolicy(DEFAULT_POLICY.replace("staff = sales_reader\n", ""));
+      const r = grantsync(["apply", "-c", wh.config, "--yes", "--force"]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(getfacl(file), before, "their entry survives the revocation");
+    } finally {
+      wh.cleanup();
+    }
+  });
+});
