@@ -14,6 +14,7 @@ import {
   type NodeContext,
   walkRoots,
 } from "./contexts.ts";
+import type { OwnedByPath } from "./ownership.ts";
 import { describeChange, type PathChange, type PathProblem } from "./plan.ts";
 import type { AdoptionStore, ManagedState } from "./state.ts";
 
@@ -28,6 +29,8 @@ export interface WalkInput {
   skipPrincipals: ReadonlySet<string>;
   /** Only these location paths (and what is below them, up to other locations) are walked. */
   scope?: ReadonlySet<string>;
+  /** Entry keys pending runs added, per path: ours there, on top of the location's keys. */
+  owned?: OwnedByPath;
   signal?: AbortSignal;
 }
 
@@ -114,7 +117,7 @@ export function targetUnreachable(e: GsError): boolean {
 
 export function decide(node: TargetNode, ctx: NodeContext, input: WalkInput): Decision {
   const desired = desiredEntriesFor(ctx, node.type, input.skipPrincipals);
-  const managed = managedKeysFor(ctx, node.type);
+  const managed = withOwned(managedKeysFor(ctx, node.type), input.owned?.get(node.path));
   const adopted = input.adoptions.get(node.path);
   const { merge, managedPresent } = mergeFor(node.acl, desired, managed, adopted);
   const object = objectLabel(ctx);
@@ -127,6 +130,14 @@ export function decide(node: TargetNode, ctx: NodeContext, input: WalkInput): De
     if (count > max) decision.problem = tooMany(node.path, merge.next, count, max);
   }
   return decision;
+}
+
+function withOwned(
+  managed: ReadonlySet<string>,
+  owned: ReadonlySet<string> | undefined,
+): ReadonlySet<string> {
+  if (!owned) return managed;
+  return new Set([...managed, ...owned]);
 }
 
 interface Merged {

@@ -10,6 +10,7 @@ import { breakerError, checkBreaker } from "./breaker.ts";
 import { type Decision, targetUnreachable, walkManaged } from "./engine.ts";
 import { JournalWriter, newRunId } from "./journal.ts";
 import { acquireLock } from "./lock.ts";
+import { ownedByPendingRuns } from "./ownership.ts";
 import { type Plan, PlanBuilder } from "./plan.ts";
 import type { StateStore } from "./state.ts";
 import { finalState, intentState, mayRemove } from "./state-transitions.ts";
@@ -38,6 +39,7 @@ export async function computePlan(session: Session, opts: PlanOptions = {}): Pro
   const skips = await principalSkips(session);
   const state = session.store.load(session.targetId);
   const adoptions = session.store.loadAdoptions();
+  const owned = ownedByPendingRuns(session.store.journalDir, state.pending?.runs);
   const builder = new PlanBuilder(opts.keepChanges ?? true);
   for (const p of skips.problems) builder.problem(p);
   await walkManaged(
@@ -46,6 +48,7 @@ export async function computePlan(session: Session, opts: PlanOptions = {}): Pro
       desired: session.desired,
       state,
       adoptions,
+      ...(owned ? { owned } : {}),
       roots: session.config.target.roots,
       skipPrincipals: skips.keys,
       ...(opts.scope ? { scope: opts.scope } : {}),
@@ -95,7 +98,7 @@ async function applyLocked(session: Session, opts: ApplyOptions): Promise<ApplyR
   const { store, desired, config } = session;
   const oldState = store.load(session.targetId);
   const scope = opts.scope;
-  if (opts.saved || (!opts.force && mayRemove(oldState, desired, scope))) {
+  if (opts.saved || (!opts.force && (oldState.pending || mayRemove(oldState, desired, scope)))) {
     const pre = await computePlan(session, { ...opts, keepChanges: opts.saved !== undefined });
     if (opts.saved) verifySaved(pre, opts.saved);
     const verdict = checkBreaker(pre.summary, config.safety);
@@ -103,8 +106,9 @@ async function applyLocked(session: Session, opts: ApplyOptions): Promise<ApplyR
   }
   const skips = await principalSkips(session);
   const adoptions = store.loadAdoptions();
-  store.save(intentState(oldState, desired, scope, skips.keys));
+  const owned = ownedByPendingRuns(store.journalDir, oldState.pending?.runs);
   const run = newRunId();
+  store.save(intentState(oldState, run));
   let journal: JournalWriter | undefined;
   // Per-path changes are kept only when someone reads them (JSON, a saved plan's check): a large
   // apply otherwise holds every path's texts until it ends.
@@ -154,6 +158,7 @@ async function applyLocked(session: Session, opts: ApplyOptions): Promise<ApplyR
       desired,
       state: oldState,
       adoptions,
+      ...(owned ? { owned } : {}),
       roots: config.target.roots,
       skipPrincipals: skips.keys,
       ...(scope ? { scope } : {}),
@@ -192,7 +197,14 @@ async function applyLocked(session: Session, opts: ApplyOptions): Promise<ApplyR
       }
     }
   }
-  store.save(finalState(oldState, desired, scope, skips.keys, outcome.cleanRoots));
+  store.save(
+    finalState(oldState, desired, scope, skips.keys, {
+      run,
+      journaled: journal !== undefined,
+      cleanRoots: outcome.cleanRoots,
+      allClean: outcome.cleanRoots.length === outcome.walkedRoots.length,
+    }),
+  );
   adoptions.compact();
   const plan = builder.build(session.targetId);
   const journaled = journal !== undefined;

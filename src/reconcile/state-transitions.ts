@@ -1,5 +1,5 @@
-// How the managed state moves through an apply: before writing, the union of what we managed and
-// what we will manage (a crash leaves nothing of ours unaccounted); after, exactly what was applied.
+// How the managed state moves through an apply: before writing, the old state with the run marked
+// pending (its journal then says what it wrote); after, exactly what was applied where it settled.
 
 import { entryKey } from "../acl/entry.ts";
 import type { DesiredState, LocationContext } from "../compile/model.ts";
@@ -14,10 +14,6 @@ function keysOf(ctx: LocationContext | undefined, skips: ReadonlySet<string>): K
   if (!ctx) return { dir: [], file: [] };
   const keep = (e: { type: string; name: string }) => !skips.has(`${e.type}:${e.name}`);
   return { dir: ctx.dir.filter(keep).map(entryKey), file: ctx.file.filter(keep).map(entryKey) };
-}
-
-function union(a: readonly string[], b: readonly string[]): string[] {
-  return [...new Set([...a, ...b])].sort();
 }
 
 function deepest<T>(lookup: (p: string) => T | undefined, path: string): T | undefined {
@@ -39,46 +35,52 @@ function inScope(p: string, scope: ReadonlySet<string> | undefined): boolean {
   return !scope || scope.has(p);
 }
 
-export function intentState(
-  old: ManagedState,
-  desired: DesiredState,
-  scope: ReadonlySet<string> | undefined,
-  skips: ReadonlySet<string>,
-): ManagedState {
-  const locations: Record<string, ManagedLocation> = { ...old.locations };
-  for (const [p, ctx] of desired.contexts) {
-    if (!inScope(p, scope)) continue;
-    const keys = keysOf(ctx, skips);
-    const inherited = oldAt(old, p);
-    if (keys.dir.length === 0 && keys.file.length === 0 && !inherited) continue;
-    locations[p] = {
-      objects: union(inherited?.objects ?? [], ctx.objects),
-      dir: union(inherited?.dir ?? [], keys.dir),
-      file: union(inherited?.file ?? [], keys.file),
-    };
-  }
-  return { ...old, locations };
+/**
+ * Saved before the first write: the state as it was, plus this run among the pending ones. If the
+ * run dies, the next one owns exactly what this run's journal shows it added, path by path; a key
+ * this run meant to add but never wrote stays someone else's wherever someone else had it.
+ */
+export function intentState(old: ManagedState, run: string): ManagedState {
+  return { ...old, pending: { runs: [...(old.pending?.runs ?? []), run] } };
 }
 
+export interface RunEnd {
+  run: string;
+  /** Whether this run wrote anything (only then does its journal exist to read back). */
+  journaled: boolean;
+  cleanRoots: readonly string[];
+  /** Whether every walked root ended without a problem. */
+  allClean: boolean;
+}
+
+/**
+ * After the run: locations under roots that ended cleanly carry exactly the desired keys; the others
+ * keep the keys they had, and the run stays pending, so its journal still says what it wrote there.
+ * A complete run over everything settles all earlier pending runs too.
+ */
 export function finalState(
   old: ManagedState,
   desired: DesiredState,
   scope: ReadonlySet<string> | undefined,
   skips: ReadonlySet<string>,
-  cleanRoots: readonly string[],
+  end: RunEnd,
 ): ManagedState {
-  const next = intentState(old, desired, scope, skips);
-  const clean = (p: string) => cleanRoots.some((r) => p === r || p.startsWith(`${r}/`));
+  const locations: Record<string, ManagedLocation> = { ...old.locations };
+  const clean = (p: string) => end.cleanRoots.some((r) => p === r || p.startsWith(`${r}/`));
   const paths = new Set([...desired.contexts.keys(), ...Object.keys(old.locations)]);
   for (const p of paths) {
     if (!inScope(p, scope) || !clean(p)) continue;
     const ctx = desired.contexts.get(p);
     const keys = keysOf(ctx, skips);
     if (ctx && (keys.dir.length > 0 || keys.file.length > 0)) {
-      next.locations[p] = { objects: [...ctx.objects].sort(), dir: keys.dir.sort(), file: keys.file.sort() };
-    } else delete next.locations[p];
+      locations[p] = { objects: [...ctx.objects].sort(), dir: keys.dir.sort(), file: keys.file.sort() };
+    } else delete locations[p];
   }
-  return next;
+  const earlier = old.pending?.runs ?? [];
+  const runs =
+    !scope && end.allClean ? [] : [...earlier, ...(end.allClean || !end.journaled ? [] : [end.run])];
+  const { pending: _, ...rest } = old;
+  return runs.length > 0 ? { ...rest, locations, pending: { runs } } : { ...rest, locations };
 }
 
 /** Whether any entry we manage may be removed: only then does apply need a breaker pre-check. */

@@ -30,6 +30,8 @@ export interface ManagedState {
   /** The target this state belongs to (`posix` or `webhdfs:<nameservice>`); another target starts empty. */
   target: string;
   locations: Record<string, ManagedLocation>;
+  /** Runs that died or ended unsettled: their journals say which entries they added, path by path. */
+  pending?: { runs: string[] };
 }
 
 export function emptyState(target: string): ManagedState {
