@@ -16,15 +16,23 @@ export function renderPlan(
   opts: { verbose?: boolean; verb?: "to change" | "changed" } = {},
 ): string {
   const out: string[] = [];
+  let folded = false;
   for (const o of plan.objects) {
-    const adds = Object.entries(o.added).map(
-      ([e, n]) => s.green(`+${e}`) + (n === o.paths ? "" : s.dim(` (${num(n)})`)),
-    );
-    const rems = Object.entries(o.removed).map(
-      ([e, n]) => s.red(`-${e}`) + (n === o.paths ? "" : s.dim(` (${num(n)})`)),
-    );
-    out.push(`${s.bold(o.object)}: ${plural(o.paths, "path")}  ${[...adds, ...rems].join("  ")}`.trimEnd());
+    const show = (sign: "+" | "-", entries: Record<string, number>, paint: (t: string) => string) =>
+      byPrincipal(entries).map((c) => {
+        folded ||= c.folded;
+        return (
+          paint(`${sign}${c.principal}:${c.perms.join("/")}`) +
+          (c.paths === o.paths ? "" : s.dim(` (${num(c.paths)})`))
+        );
+      });
+    const line = [...show("+", o.added, s.green), ...show("-", o.removed, s.red)].join("  ");
+    out.push(`${s.bold(o.object)}: ${plural(o.paths, "path")}  ${line}`.trimEnd());
   }
+  if (folded)
+    out.push(
+      s.dim("(directories carry the same entries as default: entries too; --verbose lists every path)"),
+    );
   if (opts.verbose) {
     for (const c of plan.changes) {
       out.push(`${s.yellow("~")} ${c.path}`);
@@ -44,6 +52,41 @@ export function renderPlan(
     );
   }
   return `${out.join("\n")}\n`;
+}
+
+interface PrincipalChange {
+  principal: string;
+  /** Permissions it gets, e.g. r-x on directories and r-- on files. */
+  perms: string[];
+  /** Paths it is added to (or removed from). */
+  paths: number;
+  /** Whether matching default: entries were folded into it. */
+  folded: boolean;
+}
+
+/** One item per principal: its access entries' permissions, its default: twins folded in. */
+function byPrincipal(entries: Record<string, number>): PrincipalChange[] {
+  const out = new Map<string, PrincipalChange>();
+  const defaults: [string, string, number][] = [];
+  for (const [text, n] of Object.entries(entries)) {
+    const cut = text.lastIndexOf(":");
+    const key = text.slice(0, cut);
+    const perm = text.slice(cut + 1);
+    if (key.startsWith("default:")) {
+      defaults.push([key, perm, n]);
+      continue;
+    }
+    const c = out.get(key) ?? { principal: key, perms: [], paths: 0, folded: false };
+    c.perms.push(perm);
+    c.paths += n;
+    out.set(key, c);
+  }
+  for (const [key, perm, n] of defaults) {
+    const twin = out.get(key.slice("default:".length));
+    if (twin?.perms.includes(perm)) twin.folded = true;
+    else out.set(`${key}:${perm}`, { principal: key, perms: [perm], paths: n, folded: false });
+  }
+  return [...out.values()];
 }
 
 function renderProblems(plan: Plan, s: Style): string[] {
