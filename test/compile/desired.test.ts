@@ -114,6 +114,21 @@ describe("compileDesired", () => {
     assert.ok(reasons.some((r) => r.includes("action drop")));
   });
 
+  it("gives a URI grant its own location when [compile] uri_grants = true", () => {
+    const d = compileDesired(
+      { grants: [grant("group", "etl", { uri: "file:///ext/landing", action: "all" })], sources: [] },
+      catalog,
+      {
+        grants: { actionPerms: DEFAULT_ACTION_PERMS, uriGrants: true },
+        locations: { target: "posix", roots: ["/wh", "/archive", "/ext"] },
+        shape: { fileExecute: false, defaultAcls: true },
+      },
+    );
+    const ctx = d.contexts.get("/ext/landing")!;
+    assert.deepEqual(ctx.objects, ["uri:file:///ext/landing"]);
+    assert.equal(formatAclSpec(ctx.file), "group:etl:rw-");
+  });
+
   it("reports locations outside the roots, and views have none", () => {
     const d = compile([], { roots: ["/wh"] });
     assert.deepEqual(d.ignoredLocations.map((l) => l.uri).sort(), [
