@@ -41,18 +41,19 @@ export interface ResolvedPath {
   readonly last: INode | null;
 }
 
+/** The fields every new inode starts with: detached, no ACL feature. */
+function baseInode(id: number, name: string, owner: string, group: string, perm: number) {
+  return { id, name, nameBytes: Buffer.from(name, "utf8"), parent: null, owner, group, perm, acl: null };
+}
+
 export function newDir(id: number, name: string, owner: string, group: string, perm: number): Dir {
-  const base = {
-    id,
-    name,
-    nameBytes: Buffer.from(name, "utf8"),
-    parent: null,
-    owner,
-    group,
-    perm,
-    acl: null,
+  return {
+    ...baseInode(id, name, owner, group, perm),
+    kind: "dir",
+    children: [],
+    mtime: Date.now(),
+    atime: 0,
   };
-  return { ...base, kind: "dir", children: [], mtime: Date.now(), atime: 0 };
 }
 
 export function newFile(
@@ -63,18 +64,16 @@ export function newFile(
   perm: number,
   data: Buffer,
 ): File {
-  const base = {
-    id,
-    name,
-    nameBytes: Buffer.from(name, "utf8"),
-    parent: null,
-    owner,
-    group,
-    perm,
-    acl: null,
-  };
   const now = Date.now();
-  return { ...base, kind: "file", data, replication: 3, blockSize: 134217728, mtime: now, atime: now };
+  return {
+    ...baseInode(id, name, owner, group, perm),
+    kind: "file",
+    data,
+    replication: 3,
+    blockSize: 134217728,
+    mtime: now,
+    atime: now,
+  };
 }
 
 /** DFSUtil.isValidName: absolute, no `.`/`..` components, no `:`, no `//` inside. */
