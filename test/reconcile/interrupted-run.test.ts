@@ -5,34 +5,14 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { GsError } from "../../src/errors.ts";
 import { applyChanges } from "../../src/reconcile/run.ts";
-import type { Target, TargetNode } from "../../src/targets/target.ts";
+import type { Target } from "../../src/targets/target.ts";
 import { getfacl, setfacl } from "../helpers/cli.ts";
+import { withFailingWrites } from "../helpers/failing-target.ts";
 import { openSessionFor } from "../helpers/hardening.ts";
 import { makeWarehouse } from "../helpers/warehouse.ts";
 
 const V1 = "[groups]\nstaff = reader\n[roles]\nreader = server=server1->db=sales->action=select\n";
 const V2 = `${V1.replace("staff = reader\n", "staff = reader\nusers = reader\n")}`;
-
-/** The real target, dying (as a lost NameNode would end a run) on the first write it is asked for. */
-function dyingOnFirstWrite(target: Target): Target {
-  const wrap = (node: TargetNode): TargetNode => ({
-    path: node.path,
-    type: node.type,
-    acl: node.acl,
-    write: () => Promise.reject(new GsError("GS_WEBHDFS_UNAVAILABLE", "gone mid-run")),
-  });
-  return {
-    kind: target.kind,
-    fileExecuteDefault: target.fileExecuteDefault,
-    walk: (root, opts) => target.walk(root, { ...opts, visit: (n) => opts.visit(wrap(n)) }),
-    node: async (p) => {
-      const n = await target.node(p);
-      return n && wrap(n);
-    },
-    unknownPrincipals: (ps) => target.unknownPrincipals(ps),
-    close: () => target.close(),
-  };
-}
 
 describe("after a run that died midway", () => {
   it("someone else's entry for a principal the dead run meant to grant stays theirs", async () => {
@@ -53,7 +33,7 @@ describe("after a run that died midway", () => {
 
       wh.writePolicy(V2);
       await assert.rejects(
-        apply(dyingOnFirstWrite),
+        apply((t) => withFailingWrites(t, () => new GsError("GS_WEBHDFS_UNAVAILABLE", "gone mid-run"))),
         (e) => e instanceof GsError && e.code === "GS_WEBHDFS_UNAVAILABLE",
       );
       await apply();
