@@ -3,8 +3,8 @@
 
 import { formatEntry } from "../acl/spec.ts";
 import { formatSource, type Grant } from "../policy/model.ts";
-import { findRoot } from "./locations.ts";
-import type { DesiredState, LocationContext } from "./model.ts";
+import { deepestAtOrAbove, findRoot } from "./locations.ts";
+import type { DesiredState } from "./model.ts";
 
 export interface GrantExplanation {
   role: string;
@@ -55,7 +55,7 @@ export function explainPath(desired: DesiredState, roots: readonly string[], pat
       entries: [],
       inert: [],
     };
-  const ctx = deepestContext(desired, path);
+  const ctx = deepestAtOrAbove(path, (p) => desired.contexts.get(p));
   if (!ctx) {
     return {
       path,
@@ -144,15 +144,4 @@ function explainGrant(grant: Grant, through: string): GrantExplanation {
     via: formatSource(grant.via),
     ...(grant.viaGroup ? { viaGroup: grant.viaGroup } : {}),
   };
-}
-
-function deepestContext(desired: DesiredState, path: string): LocationContext | undefined {
-  let p = path;
-  while (true) {
-    const ctx = desired.contexts.get(p);
-    if (ctx) return ctx;
-    if (p === "/" || p === "") return undefined;
-    const slash = p.lastIndexOf("/");
-    p = slash <= 0 ? "/" : p.slice(0, slash);
-  }
 }

@@ -25,6 +25,18 @@ export function isUnder(path: string, root: string): boolean {
   return root === "/" || path === root || path.startsWith(`${root}/`);
 }
 
+/** The value `lookup` gives for the deepest of `path` and its ancestors that has one. */
+export function deepestAtOrAbove<T>(path: string, lookup: (p: string) => T | undefined): T | undefined {
+  let p = path;
+  while (true) {
+    const v = lookup(p);
+    if (v !== undefined) return v;
+    if (p === "/" || p === "") return undefined;
+    const slash = p.lastIndexOf("/");
+    p = slash <= 0 ? "/" : p.slice(0, slash);
+  }
+}
+
 export function findRoot(path: string, roots: readonly string[]): string | undefined {
   return roots.find((r) => isUnder(path, r));
 }

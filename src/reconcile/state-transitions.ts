@@ -2,6 +2,7 @@
 // pending (its journal then says what it wrote); after, exactly what was applied where it settled.
 
 import { entryKey } from "../acl/entry.ts";
+import { deepestAtOrAbove } from "../compile/locations.ts";
 import type { DesiredState, LocationContext } from "../compile/model.ts";
 import type { ManagedLocation, ManagedState } from "./state.ts";
 
@@ -16,19 +17,8 @@ function keysOf(ctx: LocationContext | undefined, skips: ReadonlySet<string>): K
   return { dir: ctx.dir.filter(keep).map(entryKey), file: ctx.file.filter(keep).map(entryKey) };
 }
 
-function deepest<T>(lookup: (p: string) => T | undefined, path: string): T | undefined {
-  let p = path;
-  while (true) {
-    const v = lookup(p);
-    if (v !== undefined) return v;
-    if (p === "/" || p === "") return undefined;
-    const slash = p.lastIndexOf("/");
-    p = slash <= 0 ? "/" : p.slice(0, slash);
-  }
-}
-
 function oldAt(old: ManagedState, p: string): ManagedLocation | undefined {
-  return deepest((q) => (Object.hasOwn(old.locations, q) ? old.locations[q] : undefined), p);
+  return deepestAtOrAbove(p, (q) => (Object.hasOwn(old.locations, q) ? old.locations[q] : undefined));
 }
 
 function inScope(p: string, scope: ReadonlySet<string> | undefined): boolean {
@@ -96,7 +86,7 @@ export function mayRemove(
   };
   for (const [p, loc] of Object.entries(old.locations)) {
     if (!inScope(p, scope)) continue;
-    const ctx = deepest((q) => desired.contexts.get(q), p);
+    const ctx = deepestAtOrAbove(p, (q) => desired.contexts.get(q));
     const keys = keysOf(ctx, none);
     if (!ctx || !covered(loc.dir, keys.dir) || !covered(loc.file, keys.file)) return true;
   }
