@@ -24,6 +24,8 @@ export const ERROR_CATALOG = {
   GS_WEBHDFS_REMOTE: "The NameNode answered with an exception; see javaClassName and message.",
   GS_WEBHDFS_UNAVAILABLE: "No NameNode answered; check [webhdfs] namenodes and that one is active.",
   GS_WEBHDFS_AUTH: "Authentication failed; check [webhdfs] user, principal and keytab.",
+  GS_KERBEROS_MISSING:
+    "Install the Kerberos build tools (apt-get install libkrb5-dev python3 make g++), then run `npm rebuild kerberos` in grantsync's folder.",
   GS_CIRCUIT_BREAKER:
     "The plan removes more entries than [safety] max_removals allows; review it, then use --force.",
   GS_PLAN_STALE: "The ACLs changed since the plan was made; run `grantsync plan` again.",

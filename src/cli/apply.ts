@@ -9,6 +9,7 @@ import type { Plan } from "../reconcile/plan.ts";
 import { applyChanges, computePlan } from "../reconcile/run.ts";
 import { renderPlan } from "../report/text.ts";
 import { CliExit, clearProgress, openSession, printJson, stdoutStyle } from "./common.ts";
+import { CONFIG_HELP, configArg } from "./config-file.ts";
 
 interface ApplyOptions {
   config?: string;
@@ -22,7 +23,7 @@ export function registerApply(program: Command): void {
   program
     .command("apply")
     .description("write the changes plan shows; journaled, undoable")
-    .option("-c, --config <file>", "grantsync config file")
+    .option("-c, --config <file>", CONFIG_HELP)
     .option("--plan <file>", "apply exactly this saved plan (refused if the ACLs changed since)")
     .option("--force", "apply even when the circuit breaker would refuse")
     .option("-y, --yes", "do not ask for confirmation")
@@ -56,7 +57,9 @@ async function apply(opts: ApplyOptions): Promise<void> {
     else {
       process.stdout.write(renderPlan(result.plan, s, { verb: "changed" }));
       if (result.journaled)
-        process.stdout.write(`Run id: ${result.run} (undo with: grantsync undo ${result.run})\n`);
+        process.stdout.write(
+          `Run id: ${result.run} (undo with: grantsync undo ${result.run}${configArg(session.config.file)})\n`,
+        );
     }
     const stale = result.plan.problems.some((p) => p.code === "GS_PLAN_STALE");
     if (result.failed > 0 || stale) throw new CliExit(1);

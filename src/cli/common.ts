@@ -3,7 +3,6 @@
 
 import { compileForConfig } from "../compile/index.ts";
 import type { DesiredState } from "../compile/model.ts";
-import { loadConfig } from "../config/load.ts";
 import type { Config } from "../config/types.ts";
 import { GsError } from "../errors.ts";
 import type { Session } from "../reconcile/run.ts";
@@ -12,6 +11,7 @@ import { colourEnabled, makeStyle, num, type Style } from "../report/style.ts";
 import { renderDiagnostics } from "../report/text.ts";
 import { loadModel, type Model } from "../sources/load.ts";
 import { createTarget, targetId } from "../targets/create.ts";
+import { loadCliConfig } from "./config-file.ts";
 
 /** Thrown to end a command with an exit code after its output has been written. */
 export class CliExit extends Error {
@@ -34,11 +34,6 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-export function requireConfig(path: string | undefined): Config {
-  if (!path) throw new GsError("GS_USAGE", "--config FILE is required");
-  return loadConfig(path);
-}
-
 export interface Loaded {
   config: Config;
   model: Model;
@@ -51,7 +46,7 @@ export async function openSession(
   configPath: string | undefined,
   opts: OutputOptions & { progress?: boolean } = {},
 ): Promise<Loaded> {
-  const config = requireConfig(configPath);
+  const config = await loadCliConfig(configPath);
   const load = await loadModel(config);
   if (!load.model) {
     if (opts.json) printJson({ valid: false, errors: load.errors, warnings: load.warnings });

@@ -2,7 +2,8 @@
 // `--once` runs one full reconcile under the daemon's lock and logging, then exits.
 
 import type { Command } from "commander";
-import { CliExit, requireConfig } from "./common.ts";
+import { CliExit } from "./common.ts";
+import { CONFIG_HELP, loadCliConfig } from "./config-file.ts";
 
 interface DaemonOptions {
   config?: string;
@@ -13,10 +14,10 @@ export function registerDaemon(program: Command): void {
   program
     .command("daemon")
     .description("run as a service: reconcile on a schedule and when a watched source changes")
-    .option("-c, --config <file>", "grantsync config file")
+    .option("-c, --config <file>", CONFIG_HELP)
     .option("--once", "one full reconcile, then exit (0 on success, 1 on error)")
     .action(async (opts: DaemonOptions) => {
-      const config = requireConfig(opts.config);
+      const config = await loadCliConfig(opts.config);
       // Loaded here, not at startup: the service's packages (pino, prom-client, chokidar, node-cron)
       // would otherwise slow every other command.
       const [{ runDaemon }, { createLogger }] = await Promise.all([

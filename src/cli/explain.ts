@@ -7,6 +7,7 @@ import { explainPath } from "../compile/explain.ts";
 import { normalizeAbsolutePath } from "../compile/locations.ts";
 import { renderExplain } from "../report/text.ts";
 import { openSession, printJson, stdoutStyle } from "./common.ts";
+import { CONFIG_HELP } from "./config-file.ts";
 
 interface ExplainOptions {
   config?: string;
@@ -18,7 +19,7 @@ export function registerExplain(program: Command): void {
     .command("explain")
     .description("show which object a path belongs to and which grants produce its entries")
     .argument("<path>", "a path on the target")
-    .option("-c, --config <file>", "grantsync config file")
+    .option("-c, --config <file>", CONFIG_HELP)
     .option("--json", "machine-readable output")
     .action(async (path: string, opts: ExplainOptions) => explain(path, opts));
 }

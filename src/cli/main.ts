@@ -3,11 +3,13 @@
 // into `CODE message` plus a hint on stderr (or JSON with --json) and the exit code.
 
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { Command, CommanderError } from "commander";
 import { toGsError } from "../errors.ts";
 import { colourEnabled, makeStyle } from "../report/style.ts";
 import { registerApply } from "./apply.ts";
 import { CliExit } from "./common.ts";
+import { configFileFor, withConfigArg } from "./config-file.ts";
 import { registerDaemon } from "./daemon.ts";
 import { registerExplain } from "./explain.ts";
 import { registerPlan } from "./plan.ts";
@@ -46,11 +48,20 @@ export async function main(argv: string[]): Promise<number> {
     if (argv.includes("--json")) process.stdout.write(`${JSON.stringify({ error: e.toJSON() }, null, 2)}\n`);
     else {
       const s = makeStyle(colourEnabled(process.stderr));
-      process.stderr.write(`${s.red(`error: ${e.format()}`)}\n${s.dim(`hint: ${e.hint}`)}\n`);
+      const hint = withConfigArg(e.hint, resolveConfigFile(argv));
+      process.stderr.write(`${s.red(`error: ${e.format()}`)}\n${s.dim(`hint: ${hint}`)}\n`);
       if (e.code === "GS_INTERNAL" && e.stack) process.stderr.write(`${e.stack}\n`);
     }
     return 1;
   }
+}
+
+/** The config file the command named (or defaulted to), for hints; commander has not parsed it when usage fails. */
+function resolveConfigFile(argv: string[]): string {
+  const at = argv.findIndex((a) => a === "--config" || a === "-c");
+  const given =
+    at >= 0 ? argv[at + 1] : argv.find((a) => a.startsWith("--config="))?.slice("--config=".length);
+  return resolve(configFileFor(given).file);
 }
 
 main(process.argv).then(

@@ -6,6 +6,7 @@ import type { Command } from "commander";
 import { computePlan } from "../reconcile/run.ts";
 import { renderDesiredNotes, renderPlan } from "../report/text.ts";
 import { CliExit, clearProgress, openSession, printJson, stdoutStyle } from "./common.ts";
+import { CONFIG_HELP, configArg } from "./config-file.ts";
 
 interface PlanOptions {
   config?: string;
@@ -19,7 +20,7 @@ export function registerPlan(program: Command): void {
   program
     .command("plan")
     .description("show exactly what apply would change (a dry run)")
-    .option("-c, --config <file>", "grantsync config file")
+    .option("-c, --config <file>", CONFIG_HELP)
     .option("--json", "machine-readable output")
     .option("--detailed-exitcode", "exit 0 when nothing would change, 2 when something would, 1 on error")
     .option("--out <file>", "save the plan for `grantsync apply --plan FILE`")
@@ -39,7 +40,9 @@ async function plan(opts: PlanOptions): Promise<void> {
       process.stdout.write(renderDesiredNotes(desired, s));
       process.stdout.write(renderPlan(result, s, { verbose: opts.verbose ?? false }));
       if (opts.out)
-        process.stdout.write(`Saved to ${opts.out}; apply it with: grantsync apply --plan ${opts.out}\n`);
+        process.stdout.write(
+          `Saved to ${opts.out}; apply it with: grantsync apply${configArg(session.config.file)} --plan ${opts.out}\n`,
+        );
     }
     if (opts.detailedExitcode && result.summary.changed > 0) throw new CliExit(2);
   } finally {

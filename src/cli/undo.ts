@@ -7,7 +7,8 @@ import { StateStore } from "../reconcile/state.ts";
 import { undoRun } from "../reconcile/undo.ts";
 import { renderRuns, renderUndo } from "../report/text.ts";
 import { createTarget, targetId } from "../targets/create.ts";
-import { CliExit, printJson, requireConfig, stdoutStyle } from "./common.ts";
+import { CliExit, printJson, stdoutStyle } from "./common.ts";
+import { CONFIG_HELP, loadCliConfig } from "./config-file.ts";
 
 interface Options {
   config?: string;
@@ -19,10 +20,10 @@ export function registerUndo(program: Command): void {
     .command("undo")
     .description("restore the ACLs a run changed (paths changed since are left alone and reported)")
     .argument("<run>", "a run id, as printed by apply or listed by `grantsync runs`")
-    .option("-c, --config <file>", "grantsync config file")
+    .option("-c, --config <file>", CONFIG_HELP)
     .option("--json", "machine-readable output")
     .action(async (run: string, opts: Options) => {
-      const config = requireConfig(opts.config);
+      const config = await loadCliConfig(opts.config);
       const target = await createTarget(config);
       try {
         const result = await undoRun(target, targetId(config), new StateStore(config.state.dir), run);
@@ -37,10 +38,10 @@ export function registerUndo(program: Command): void {
   program
     .command("runs")
     .description("list the journaled runs")
-    .option("-c, --config <file>", "grantsync config file")
+    .option("-c, --config <file>", CONFIG_HELP)
     .option("--json", "machine-readable output")
-    .action((opts: Options) => {
-      const config = requireConfig(opts.config);
+    .action(async (opts: Options) => {
+      const config = await loadCliConfig(opts.config);
       const runs = listRuns(new StateStore(config.state.dir).journalDir);
       if (opts.json) printJson(runs);
       else process.stdout.write(renderRuns(runs, stdoutStyle()));

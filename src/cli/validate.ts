@@ -3,13 +3,13 @@
 
 import type { Command } from "commander";
 import { compileForConfig } from "../compile/index.ts";
-import { loadConfig } from "../config/load.ts";
 import type { Config } from "../config/types.ts";
 import { GsError } from "../errors.ts";
 import { plural } from "../report/style.ts";
 import { renderDesiredNotes, renderDiagnostics } from "../report/text.ts";
 import { loadModel, loadPolicy } from "../sources/load.ts";
 import { CliExit, printJson, stdoutStyle } from "./common.ts";
+import { CONFIG_HELP, loadCliConfig } from "./config-file.ts";
 
 interface ValidateOptions {
   config?: string;
@@ -22,7 +22,7 @@ export function registerValidate(program: Command): void {
   program
     .command("validate")
     .description("check the policy and locations; list every error as FILE:LINE")
-    .option("-c, --config <file>", "grantsync config file")
+    .option("-c, --config <file>", CONFIG_HELP)
     .option("--policy <file>", "a Sentry policy file to check on its own")
     .option("--server <name>", "the Sentry server name grants must match (with --policy)")
     .option("--json", "machine-readable output")
@@ -49,8 +49,7 @@ async function validate(opts: ValidateOptions): Promise<void> {
     if (!valid) throw new CliExit(1);
     return;
   }
-  if (!opts.config) throw new GsError("GS_USAGE", "give --config FILE, or --policy FILE --server NAME");
-  const config = loadConfig(opts.config);
+  const config = await loadCliConfig(opts.config);
   const load = await loadModel(config);
   const valid = load.errors.length === 0 && load.model !== undefined;
   const desired = valid ? compileForConfig(config, load.model!, config.target.type === "webhdfs") : undefined;

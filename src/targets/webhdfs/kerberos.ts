@@ -10,16 +10,20 @@ export type GssContext = Awaited<ReturnType<KerberosModule["initializeClient"]>>
 
 let module: Promise<KerberosModule> | undefined;
 
-/** The addon is loaded on first use, so `auth = simple` never needs it. */
-function loadKerberos(): Promise<KerberosModule> {
+/**
+ * The addon is an optional dependency loaded on first use, so `auth = simple` never needs it and
+ * an install without a compiler still works; commands call this up front with `auth = kerberos`.
+ */
+export function loadKerberos(): Promise<KerberosModule> {
   module ??= import("kerberos").then(
     (m) => ((m as { default?: KerberosModule }).default ?? m) as KerberosModule,
     (err: unknown) => {
       module = undefined;
-      throw new GsError("GS_WEBHDFS_AUTH", "the kerberos addon (npm `kerberos`) cannot be loaded", {
-        cause: err,
-        hint: "Install libkrb5-dev, python3, make and g++, then run `npm rebuild kerberos`.",
-      });
+      throw new GsError(
+        "GS_KERBEROS_MISSING",
+        "[webhdfs] auth = kerberos needs the Kerberos addon (npm `kerberos`), which is not installed or not built",
+        { cause: err, input: err instanceof Error ? err.message.split("\n")[0] : String(err) },
+      );
     },
   );
   return module;
