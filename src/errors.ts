@@ -34,6 +34,8 @@ export const ERROR_CATALOG = {
   GS_JOURNAL: "The journal is unreadable; check the state directory.",
   GS_RUN_UNKNOWN: "List runs with `grantsync runs`; undo takes one of those ids.",
   GS_LOCKED: "Another grantsync process holds the state lock; stop it or wait for it.",
+  GS_LEADERSHIP_LOST:
+    "The state database lock was lost (session ended, or another host took over); nothing more was written.",
   GS_DAEMON_LISTEN: "Another process uses [daemon] listen's address; stop it or choose another port.",
   GS_USAGE: "See `grantsync --help`.",
   GS_INTERNAL: "This is a bug in grantsync; please report it with the command and its output.",

@@ -42,7 +42,7 @@ export function redactUrl(url: string): string {
   }
 }
 
-function dialectOf(url: URL): Dialect | undefined {
+export function dialectOf(url: URL): Dialect | undefined {
   switch (url.protocol) {
     case "postgres:":
     case "postgresql:":
@@ -55,7 +55,11 @@ function dialectOf(url: URL): Dialect | undefined {
   }
 }
 
-async function resolvePassword(conn: DbConnection, url: URL, where: string): Promise<string | undefined> {
+export async function resolvePassword(
+  conn: DbConnection,
+  url: URL,
+  where: string,
+): Promise<string | undefined> {
   if (conn.passwordFile) {
     try {
       return (await readFile(conn.passwordFile, "utf8")).trim();

@@ -1,0 +1,204 @@
+// One read-write connection to the state database (PostgreSQL or MySQL/MariaDB), unpooled, behind
+// a small interface: `?` parameters, rows as text, and a callback when the connection is gone.
+
+import { hostname } from "node:os";
+import mysql from "mysql2/promise";
+import pg from "pg";
+import type { DbConnection } from "../../config/types.ts";
+import { GsError } from "../../errors.ts";
+import { type Dialect, dialectOf, redactUrl, resolvePassword } from "../../sources/db/connection.ts";
+
+export type Row = Record<string, string | null>;
+
+export interface SqlConn {
+  readonly dialect: Dialect;
+  readonly where: string;
+  query(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  /** Runs a statement and returns the number of rows it changed. */
+  run(sql: string, params?: readonly unknown[]): Promise<number>;
+  /** Called once when the server or the network ends the connection. */
+  onGone(listener: (reason: string) => void): void;
+  close(): Promise<void>;
+}
+
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/** Names this process in the server's session list, so an operator can see who holds the lock. */
+export function clientName(): string {
+  return `grantsync@${hostname()}:${process.pid}`.slice(0, 63);
+}
+
+export async function openSql(conn: DbConnection, keepAliveMs: number): Promise<SqlConn> {
+  const where = redactUrl(conn.url);
+  let url: URL;
+  try {
+    url = new URL(conn.url);
+  } catch {
+    throw new GsError("GS_STATE", "the [state] url is not a valid URL", { location: where });
+  }
+  const dialect = dialectOf(url);
+  if (!dialect) {
+    throw new GsError("GS_STATE", `unsupported state database URL scheme ${url.protocol}`, {
+      location: where,
+      hint: "Use postgres://user@host:port/db or mysql://user@host:port/db.",
+    });
+  }
+  const password = await resolvePassword(conn, url, where);
+  const scrub = (m: string) => (password ? m.split(password).join("***") : m);
+  const wrap = (err: unknown, what: string) =>
+    new GsError("GS_STATE", `${what}: ${scrub(err instanceof Error ? err.message : String(err))}`, {
+      location: where,
+      cause: err,
+    });
+  return dialect === "postgres"
+    ? openPg(url, where, password, keepAliveMs, wrap)
+    : openMysql(url, where, password, keepAliveMs, wrap);
+}
+
+type Wrap = (err: unknown, what: string) => GsError;
+
+function gone(): { fire: (reason: string) => void; add: (l: (reason: string) => void) => void } {
+  const listeners: ((reason: string) => void)[] = [];
+  let fired: string | undefined;
+  return {
+    fire(reason) {
+      if (fired !== undefined) return;
+      fired = reason;
+      for (const l of listeners) l(reason);
+    },
+    add(l) {
+      if (fired !== undefined) l(fired);
+      else listeners.push(l);
+    },
+  };
+}
+
+async function openPg(
+  url: URL,
+  where: string,
+  password: string | undefined,
+  keepAliveMs: number,
+  wrap: Wrap,
+) {
+  const noPassword = new URL(url.toString());
+  noPassword.password = "";
+  const client = new pg.Client({
+    connectionString: noPassword.toString(),
+    password,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    application_name: clientName(),
+    keepAlive: true,
+    keepAliveInitialDelayMillis: keepAliveMs,
+  });
+  const ended = gone();
+  client.on("error", (err) => ended.fire(err.message));
+  client.on("end", () => ended.fire("connection closed"));
+  try {
+    await client.connect();
+  } catch (err) {
+    await client.end().catch(() => {});
+    throw wrap(err, "cannot connect to the state database");
+  }
+  const exec = async (sql: string, params: readonly unknown[]) => {
+    let n = 0;
+    try {
+      return await client.query(
+        sql.replace(/\?/g, () => `$${++n}`),
+        params as unknown[],
+      );
+    } catch (err) {
+      throw wrap(err, "state database query failed");
+    }
+  };
+  const conn: SqlConn = {
+    dialect: "postgres",
+    where,
+    query: async (sql, params = []) => textRows((await exec(sql, params)).rows),
+    run: async (sql, params = []) => (await exec(sql, params)).rowCount ?? 0,
+    onGone: ended.add,
+    close: async () => {
+      await client.end().catch(() => {});
+    },
+  };
+  return conn;
+}
+
+async function openMysql(
+  url: URL,
+  where: string,
+  password: string | undefined,
+  keepAliveMs: number,
+  wrap: Wrap,
+): Promise<SqlConn> {
+  let c: mysql.Connection;
+  try {
+    c = await mysql.createConnection({
+      host: url.hostname || "localhost",
+      port: url.port ? Number(url.port) : 3306,
+      user: decodeURIComponent(url.username),
+      password,
+      database: decodeURIComponent(url.pathname.replace(/^\//, "")) || undefined,
+      connectTimeout: CONNECT_TIMEOUT_MS,
+      supportBigNumbers: true,
+      bigNumberStrings: true,
+      dateStrings: true,
+      charset: "utf8mb4",
+      enableKeepAlive: true,
+      keepAliveInitialDelay: keepAliveMs,
+    });
+  } catch (err) {
+    throw wrap(err, "cannot connect to the state database");
+  }
+  const ended = gone();
+  c.on("error", (err) => ended.fire(err.message));
+  c.on("end", () => ended.fire("connection closed"));
+  const exec = async (sql: string, params: readonly unknown[]) => {
+    try {
+      return (await c.query(sql, params as unknown[]))[0];
+    } catch (err) {
+      // A query on a connection the server killed fails without an 'error' event.
+      if ((err as { fatal?: boolean }).fatal) ended.fire((err as Error).message);
+      throw wrap(err, "state database query failed");
+    }
+  };
+  return {
+    dialect: "mysql",
+    where,
+    query: async (sql, params = []) => textRows((await exec(sql, params)) as Record<string, unknown>[]),
+    run: async (sql, params = []) => ((await exec(sql, params)) as mysql.ResultSetHeader).affectedRows,
+    onGone: ended.add,
+    close: async () => {
+      await c.end().catch(() => c.destroy());
+    },
+  };
+}
+
+function textRows(rows: Record<string, unknown>[]): Row[] {
+  return rows.map((r) => {
+    const out: Row = {};
+    for (const [k, v] of Object.entries(r)) {
+      out[k] =
+        v === null || v === undefined
+          ? null
+          : Buffer.isBuffer(v)
+            ? v.toString("utf8")
+            : v instanceof Date
+              ? v.toISOString()
+              : String(v);
+    }
+    return out;
+  });
+}
+
+/** Runs `fn` in one transaction on `conn`: committed when it returns, rolled back when it throws. */
+export async function inTransaction<T>(conn: SqlConn, fn: () => Promise<T>): Promise<T> {
+  await conn.run(conn.dialect === "postgres" ? "BEGIN" : "START TRANSACTION");
+  try {
+    const out = await fn();
+    await conn.run("COMMIT");
+    return out;
+  } catch (err) {
+    await conn.run("ROLLBACK").catch(() => {});
+    throw err;
+  }
+}

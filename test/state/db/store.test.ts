@@ -1,0 +1,168 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { isGsError } from "../../../src/errors.ts";
+import { DbStateStore } from "../../../src/state/db/store.ts";
+import type { ManagedState } from "../../../src/state/model.ts";
+import type { WriterLease } from "../../../src/state/store.ts";
+import { createDb, type Dialect, type TestDb } from "../../sources/fixtures.ts";
+import { killLockSession } from "./kill.ts";
+
+const OPTS = { checkIntervalMs: 200 };
+
+function lease(got: WriterLease | { holder: string }): WriterLease {
+  if (!("epoch" in got)) assert.fail(`expected the lease, ${got.holder} holds it`);
+  return got;
+}
+
+const STATE: ManagedState = {
+  version: 1,
+  target: "posix",
+  locations: {
+    "/wh/sales.db": { objects: ["db:sales"], dir: ["group:analysts"], file: ["group:analysts"] },
+    [`/wh/${"long/".repeat(300)}t`]: { objects: ["table:sales.t"], dir: ["user:éva"], file: [] },
+  },
+  pending: { runs: ["20261129T120000Z-abcdef"] },
+};
+
+for (const dialect of ["postgres", "mysql"] as Dialect[]) {
+  describe(`database state store on ${dialect}`, () => {
+    let db: TestDb;
+    const open: DbStateStore[] = [];
+    const store = async () => {
+      const s = await DbStateStore.open({ url: db.url }, OPTS);
+      open.push(s);
+      return s;
+    };
+    before(async () => {
+      db = await createDb(dialect);
+    });
+    after(async () => {
+      for (const s of open) await s.close();
+      await db.drop();
+    });
+
+    it("creates its schema from two hosts at once, and again without harm", async () => {
+      await Promise.all([store(), store()]);
+      await store();
+      const probe = await store();
+      assert.deepEqual(await probe.listRuns(), []);
+    });
+
+    it("refuses a schema newer than it knows", async () => {
+      await store();
+      await db.exec(`UPDATE gs_schema SET version = 99 WHERE id = 1`);
+      await assert.rejects(store(), (e) => isGsError(e, "GS_STATE") && /version 99/.test(e.message));
+      await db.exec(`UPDATE gs_schema SET version = 1 WHERE id = 1`);
+    });
+
+    it("refuses every write without the writer lease", async () => {
+      const s = await store();
+      await assert.rejects(s.saveManaged(STATE), (e) => isGsError(e, "GS_LEADERSHIP_LOST"));
+      await assert.rejects(s.commit({ lines: [], adoptions: [] }), (e) => isGsError(e, "GS_LEADERSHIP_LOST"));
+    });
+
+    it("keeps managed entries, adoptions and journals as a directory does", async () => {
+      const s = await store();
+      const l = lease(await s.tryAcquireWriter("apply"));
+      await s.saveManaged(STATE);
+      assert.deepEqual(await s.loadManaged("posix"), STATE);
+      assert.deepEqual((await s.loadManaged("webhdfs:nn")).locations, {});
+      await s.saveManaged({ ...STATE, locations: {}, pending: undefined } as ManagedState);
+      assert.deepEqual(await s.loadManaged("posix"), { version: 1, target: "posix", locations: {} });
+
+      const run = "20261129T120001Z-000001";
+      await s.startRun({ t: "start", run, kind: "apply", time: "2026-11-29T12:00:01.000Z", target: "posix" });
+      await s.commit({
+        run,
+        lines: [
+          { t: "change", path: "/wh/a", type: "dir", before: "user::rwx", after: "user::rwx,group:g:r-x" },
+          { t: "change", path: "/wh/b", type: "file", before: "user::rw-", after: "user::rw-,group:g:r--" },
+        ],
+        adoptions: [{ p: "/wh/a", k: "group:x", v: "r-x" }],
+      });
+      await s.commit({
+        run,
+        lines: [
+          { t: "done", path: "/wh/a" },
+          { t: "fail", path: "/wh/b", code: "GS_TARGET_IO", message: "EPERM" },
+          { t: "change", path: "/wh/c", type: "dir", before: "user::rwx", after: "user::rwx,user:u:rwx" },
+        ],
+        adoptions: [{ p: "/wh/a", k: "group:x", v: null }],
+      });
+      const j = await s.readRun(run);
+      assert.equal(j.end, undefined);
+      assert.deepEqual(
+        j.changes.map((c) => `${c.path} ${c.type} ${c.status}`),
+        ["/wh/a dir done", "/wh/b file fail", "/wh/c dir pending"],
+      );
+      assert.deepEqual(
+        (await s.listRuns()).find((r) => r.run === run),
+        {
+          run,
+          kind: "apply",
+          time: "2026-11-29T12:00:01.000Z",
+          complete: false,
+          changes: 3,
+        },
+      );
+      await s.endRun(
+        run,
+        { t: "end", time: "2026-11-29T12:00:02.000Z", summary: { changed: 1 } },
+        {
+          run,
+          lines: [{ t: "done", path: "/wh/c" }],
+          adoptions: [],
+        },
+      );
+      assert.deepEqual((await s.readRun(run)).end, {
+        t: "end",
+        time: "2026-11-29T12:00:02.000Z",
+        summary: { changed: 1 },
+      });
+      assert.deepEqual(await s.loadAdoptions(), [
+        { p: "/wh/a", k: "group:x", v: "r-x" },
+        { p: "/wh/a", k: "group:x", v: null },
+      ]);
+      await s.replaceAdoptions([{ p: "/wh/d", k: "user:u", v: "r--" }]);
+      assert.deepEqual(await s.loadAdoptions(), [{ p: "/wh/d", k: "user:u", v: "r--" }]);
+      await assert.rejects(s.readRun("nope"), (e) => isGsError(e, "GS_RUN_UNKNOWN"));
+      await l.release();
+    });
+
+    it("elects one writer; the next holder gets a newer epoch and the old one's writes are refused", async () => {
+      const a = await store();
+      const b = await store();
+      const la = lease(await a.tryAcquireWriter("daemon"));
+      const other = await b.tryAcquireWriter("daemon");
+      assert.ok(
+        "holder" in other && /grantsync@.*\(daemon\)/.test(other.holder),
+        "b is refused, told who leads",
+      );
+      const lost = new Promise<string>((resolve) => la.onLost(resolve));
+      await killLockSession(db, dialect);
+      assert.match(await lost, /lock session/);
+      assert.equal(la.lost, true);
+      await assert.rejects(la.check(), (e) => isGsError(e, "GS_LEADERSHIP_LOST"));
+      await assert.rejects(a.commit({ lines: [], adoptions: [] }), (e) => isGsError(e, "GS_LEADERSHIP_LOST"));
+      const lb = lease(await b.tryAcquireWriter("daemon"));
+      assert.ok(lb.epoch > la.epoch);
+      await b.commit({ lines: [], adoptions: [] });
+      await lb.release();
+    });
+
+    it("fences a holder whose lock survived but whose epoch moved on", async () => {
+      const a = await store();
+      const la = lease(await a.tryAcquireWriter("apply"));
+      await db.exec(`UPDATE gs_leader SET epoch = epoch + 1 WHERE id = 1`);
+      await assert.rejects(
+        a.saveManaged(STATE),
+        (e) => isGsError(e, "GS_LEADERSHIP_LOST") && /epoch moved/.test(e.message),
+      );
+      await assert.rejects(
+        la.check(),
+        (e) => isGsError(e, "GS_LEADERSHIP_LOST") && /newer epoch/.test(e.message),
+      );
+      assert.equal(la.lost, true);
+    });
+  });
+}
