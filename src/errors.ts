@@ -14,6 +14,8 @@ export const ERROR_CATALOG = {
   GS_CATALOG_INVALID: "A location must be an absolute path, file:///path or hdfs://authority/path.",
   GS_DB_CONNECT: "Check the database URL, that the server is running, and the password file.",
   GS_DB_QUERY: "Check that the database holds the expected schema (Hive Metastore or Sentry).",
+  GS_PRINCIPAL_INVALID:
+    "Rename the user or group in the source: names hold no , : # whitespace or control characters, and must be valid on the target.",
   GS_PRINCIPAL_UNKNOWN: "Create the user or group on this host (or in LDAP/SSSD), or remove the grant.",
   GS_ACL_SPEC: "An ACL entry looks like [default:]user|group|mask|other:[name]:rwx.",
   GS_ACL_TOO_MANY: "Reduce the number of principals granted on this path; the target caps ACL entries.",

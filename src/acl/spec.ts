@@ -1,5 +1,7 @@
 // The text form of ACL entries both ways: getfacl/setfacl (`default:group:eng:r-x`, `g:eng:rx`)
 // and HDFS aclspec, including the permission-less form used for removals (`user:bob:`).
+// These texts are for people and for HDFS (targets/webhdfs/aclspec.ts checks names before it sends
+// one); our own records store entries as data. `#` is never a comment except in parseGetfaclText.
 
 import { GsError } from "../errors.ts";
 import {
@@ -26,7 +28,7 @@ const TYPE_ALIASES: Record<string, AclType> = {
 };
 
 export function formatEntry(e: AclEntry): string {
-  return `${e.scope === "default" ? "default:" : ""}${e.type}:${e.name}:${permText(e.perm)}`;
+  return `${formatEntryKeyOnly(e)}${permText(e.perm)}`;
 }
 
 /** Removal form: no permission, both colons kept, as HDFS REMOVEACLENTRIES requires. */
@@ -56,12 +58,10 @@ export interface ParseEntryOptions {
   requirePerm?: boolean;
 }
 
-/** Parses one entry in getfacl, setfacl or HDFS form. `#effective:` comments are ignored. */
+/** Parses one entry in setfacl or HDFS form; `#` is an ordinary character here. */
 export function parseEntry(text: string, opts: ParseEntryOptions = {}): AclEntry {
   const requirePerm = opts.requirePerm ?? true;
   let t = text.trim();
-  const hash = t.indexOf("#");
-  if (hash >= 0) t = t.slice(0, hash).trim();
   let scope: AclScope = "access";
   if (t.startsWith("default:")) {
     scope = "default";
@@ -87,13 +87,22 @@ export function parseEntry(text: string, opts: ParseEntryOptions = {}): AclEntry
   return { scope, type, name, perm: parsePerm(permField, text) };
 }
 
-/** Parses a comma- or newline-separated spec; `#` comment lines (getfacl headers) are skipped. */
+/** Parses a comma-separated spec (setfacl, HDFS aclspec); nothing in it is a comment. */
 export function parseAclSpec(text: string, opts: ParseEntryOptions = {}): AclEntry[] {
   return text
-    .split(/[,\n]/)
+    .split(",")
     .map((s) => s.trim())
-    .filter((s) => s !== "" && !s.startsWith("#"))
+    .filter((s) => s !== "")
     .map((s) => parseEntry(s, opts));
+}
+
+/** Parses getfacl's output: one entry a line, `# file:` headers and `#effective:` notes dropped. */
+export function parseGetfaclText(text: string): AclEntry[] {
+  return text
+    .split("\n")
+    .map((line) => line.replace(/\s#.*$/, "").trim())
+    .filter((line) => line !== "" && !line.startsWith("#"))
+    .map((line) => parseEntry(line));
 }
 
 function specError(message: string, input: string): GsError {

@@ -26,7 +26,13 @@ export function registerUndo(program: Command): void {
       const config = await loadCliConfig(opts.config);
       const target = await createTarget(config);
       try {
-        const result = await undoRun(target, targetId(config), new StateStore(config.state.dir), run);
+        const result = await undoRun(
+          target,
+          targetId(config),
+          new StateStore(config.state.dir),
+          run,
+          config.target.roots,
+        );
         if (opts.json) printJson(result);
         else process.stdout.write(renderUndo(result, stdoutStyle()));
         if (result.failed > 0) throw new CliExit(1);

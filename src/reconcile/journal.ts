@@ -3,6 +3,8 @@
 
 import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import type { Acl } from "../acl/entry.ts";
+import { aclFromRecord, aclToRecord, type EntryRecord } from "../acl/record.ts";
 import { GsError } from "../errors.ts";
 import type { NodeType } from "../targets/target.ts";
 
@@ -23,8 +25,8 @@ export interface JournalChange {
   t: "change";
   path: string;
   type: NodeType;
-  before: string;
-  after: string;
+  before: EntryRecord[];
+  after: EntryRecord[];
 }
 
 export interface JournalOutcome {
@@ -68,8 +70,8 @@ export class JournalWriter {
    * Written (to the kernel, which survives a kill -9) before the path is touched, together with the
    * previous path's outcome. A crash can lose only the last outcome: that path reads as pending.
    */
-  change(path: string, type: NodeType, before: string, after: string): void {
-    this.line({ t: "change", path, type, before, after });
+  change(path: string, type: NodeType, before: Acl, after: Acl): void {
+    this.line({ t: "change", path, type, before: aclToRecord(before), after: aclToRecord(after) });
   }
 
   outcome(path: string, ok: boolean, error?: { code: string; message: string }): void {
@@ -99,8 +101,8 @@ export class JournalWriter {
 export interface JournalRecord {
   path: string;
   type: NodeType;
-  before: string;
-  after: string;
+  before: Acl;
+  after: Acl;
   /** done: written; fail: refused or failed; pending: the process died between intent and outcome. */
   status: "done" | "fail" | "pending";
 }
@@ -138,13 +140,14 @@ export function parseJournal(text: string, file: string): RunJournal {
     if (rec.t === "start") start = rec;
     else if (rec.t === "end") end = rec;
     else if (rec.t === "change") {
-      changes.set(rec.path, {
-        path: rec.path,
-        type: rec.type,
-        before: rec.before,
-        after: rec.after,
-        status: "pending",
-      });
+      const before = aclFromRecord(rec.before);
+      const after = aclFromRecord(rec.after);
+      if (!before || !after || typeof rec.path !== "string" || (rec.type !== "dir" && rec.type !== "file")) {
+        throw new GsError("GS_JOURNAL", `line ${i + 1} is not a well-formed change record`, {
+          location: `${file}:${i + 1}`,
+        });
+      }
+      changes.set(rec.path, { path: rec.path, type: rec.type, before, after, status: "pending" });
     } else {
       const c = changes.get(rec.path);
       if (c) c.status = rec.t;

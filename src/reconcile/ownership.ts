@@ -2,7 +2,6 @@
 // the next runs own exactly those, path by path, until a complete run settles the state again.
 
 import { entryKey, isNamed } from "../acl/entry.ts";
-import { parseAclSpec } from "../acl/spec.ts";
 import { isGsError } from "../errors.ts";
 import { readRun } from "./journal.ts";
 
@@ -25,8 +24,8 @@ export function ownedByPendingRuns(
     }
     for (const rec of journal.changes) {
       if (rec.status === "fail") continue;
-      const before = new Set(parseAclSpec(rec.before).map(entryKey));
-      for (const e of parseAclSpec(rec.after)) {
+      const before = new Set(rec.before.map(entryKey));
+      for (const e of rec.after) {
         if (!isNamed(e) || before.has(entryKey(e))) continue;
         let keys = owned.get(rec.path);
         if (!keys) {

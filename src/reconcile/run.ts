@@ -134,7 +134,7 @@ async function applyLocked(session: Session, opts: ApplyOptions): Promise<ApplyR
     }
     journal ??= new JournalWriter(store.journalDir, { run, kind: "apply", target: session.targetId });
     adoptions.record(change.path, d.merge.newlyAdopted, []);
-    journal.change(change.path, change.type, change.before, change.after);
+    journal.change(change.path, change.type, before, d.merge.next);
     try {
       await d.node.write(d.merge.next);
     } catch (err) {

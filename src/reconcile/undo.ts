@@ -1,8 +1,11 @@
 // undo: put back the "before" ACL of every path a run changed, newest first, but only where the
 // path still carries exactly what that run wrote; anything changed since is reported, not touched.
+// The whole journal is checked before anything is written: one refused record refuses the undo.
 
-import { entryKey, isNamed, sortEntries } from "../acl/entry.ts";
-import { formatAclSpec, parseAclSpec } from "../acl/spec.ts";
+import { join } from "node:path";
+import { entryKey, isNamed, sameAcl } from "../acl/entry.ts";
+import { formatAclSpec } from "../acl/spec.ts";
+import { findRoot } from "../compile/locations.ts";
 import { GsError, toGsError } from "../errors.ts";
 import type { Target } from "../targets/target.ts";
 import type { JournalRecord } from "./journal.ts";
@@ -30,6 +33,7 @@ export async function undoRun(
   targetId: string,
   store: StateStore,
   of: string,
+  roots: readonly string[],
 ): Promise<UndoResult> {
   store.ensure();
   const lock = acquireLock(store.dir, `undo ${of}`);
@@ -40,31 +44,33 @@ export async function undoRun(
         input: of,
       });
     }
-    const regained = regainedKeys(journal.changes);
+    const records = journal.changes.filter((rec) => rec.status !== "fail").reverse();
+    for (const rec of records) checkRecord(rec, roots, join(store.journalDir, `${of}.jsonl`));
+    // Every node is read before the first write, so a refusal here still leaves the tree untouched.
+    const nodes = [];
+    for (const rec of records) nodes.push({ rec, node: await target.node(rec.path) });
+    const regained = regainedKeys(records);
     if (regained.size > 0) store.save(withRegained(store.load(targetId), regained));
     const run = newRunId();
     let writer: JournalWriter | undefined;
     const outcomes: UndoOutcome[] = [];
-    for (const rec of [...journal.changes].reverse()) {
-      if (rec.status === "fail") continue;
-      const node = await target.node(rec.path);
+    for (const { rec, node } of nodes) {
       if (!node) {
         outcomes.push({ path: rec.path, result: "missing" });
         continue;
       }
-      const current = formatAclSpec(sortEntries(node.acl));
-      if (current === rec.before) {
+      if (sameAcl(node.acl, rec.before)) {
         outcomes.push({ path: rec.path, result: "already" });
         continue;
       }
-      if (current !== rec.after) {
-        outcomes.push({ path: rec.path, result: "changed-since", message: `now ${current}` });
+      if (!sameAcl(node.acl, rec.after) || node.type !== rec.type) {
+        outcomes.push({ path: rec.path, result: "changed-since", message: `now ${formatAclSpec(node.acl)}` });
         continue;
       }
       writer ??= new JournalWriter(store.journalDir, { run, kind: "undo", of, target: targetId });
-      writer.change(rec.path, rec.type, current, rec.before);
+      writer.change(rec.path, rec.type, node.acl, rec.before);
       try {
-        await node.write(parseAclSpec(rec.before));
+        await node.write(rec.before);
         writer.outcome(rec.path, true);
         outcomes.push({ path: rec.path, result: "restored" });
       } catch (err) {
@@ -89,6 +95,22 @@ export async function undoRun(
   }
 }
 
+/** A journal is state-dir input: a record naming a path outside the roots refuses the whole undo. */
+function checkRecord(rec: JournalRecord, roots: readonly string[], file: string): void {
+  const normal =
+    rec.path.startsWith("/") && !rec.path.includes("\0") && !/(^|\/)\.{0,2}(\/|$)/.test(rec.path.slice(1));
+  if (!normal || findRoot(rec.path, roots) === undefined) {
+    throw new GsError(
+      "GS_PATH_OUTSIDE_ROOTS",
+      "the journal names a path outside [target] roots; nothing was restored",
+      {
+        location: file,
+        input: rec.path,
+      },
+    );
+  }
+}
+
 /**
  * Named entries the undone run removed: a run removes only entries grantsync managed, so once undo
  * puts them back they are grantsync's again, and the state must say so (before they are written)
@@ -100,10 +122,8 @@ function regainedKeys(
   const out = new Map<string, { type: "dir" | "file"; keys: string[] }>();
   for (const rec of records) {
     if (rec.status === "fail") continue;
-    const after = new Set(parseAclSpec(rec.after).map(entryKey));
-    const keys = parseAclSpec(rec.before)
-      .filter((e) => isNamed(e) && !after.has(entryKey(e)))
-      .map(entryKey);
+    const after = new Set(rec.after.map(entryKey));
+    const keys = rec.before.filter((e) => isNamed(e) && !after.has(entryKey(e))).map(entryKey);
     if (keys.length > 0) out.set(rec.path, { type: rec.type, keys });
   }
   return out;

@@ -5,6 +5,7 @@ import type { Catalog, CatalogLoadResult } from "../catalog/model.ts";
 import type { Config } from "../config/types.ts";
 import { type Diagnostic, toGsError } from "../errors.ts";
 import type { Policy, PolicyLoadResult } from "../policy/model.ts";
+import { screenPrincipals } from "../policy/principals.ts";
 
 export interface Model {
   policy: Policy;
@@ -19,18 +20,23 @@ export interface ModelLoad {
   sources: string[];
 }
 
+/** Every grant source passes through here, so the principal-name rule holds for each of them. */
 export async function loadPolicy(config: Config): Promise<PolicyLoadResult> {
   const p = config.policy;
   try {
-    if (p.type === "file") {
-      const { loadPolicyFile } = await import("../policy/file-source.ts");
-      return await loadPolicyFile(p.file, { server: p.server });
-    }
-    const { loadSentryDbPolicy } = await import("../policy/sentry-db/source.ts");
-    return await loadSentryDbPolicy(p);
+    return screenPrincipals(await loadGrantSource(p), config.target?.type);
   } catch (err) {
     return { errors: [asDiagnostic(err, "GS_POLICY_READ")], warnings: [], sources: [] };
   }
+}
+
+async function loadGrantSource(p: Config["policy"]): Promise<PolicyLoadResult> {
+  if (p.type === "file") {
+    const { loadPolicyFile } = await import("../policy/file-source.ts");
+    return await loadPolicyFile(p.file, { server: p.server });
+  }
+  const { loadSentryDbPolicy } = await import("../policy/sentry-db/source.ts");
+  return await loadSentryDbPolicy(p);
 }
 
 export async function loadCatalog(config: Config): Promise<CatalogLoadResult> {

@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { sortEntries } from "../../src/acl/entry.ts";
-import { formatAclSpec, formatEntryKeyOnly, parseAclSpec, parseEntry } from "../../src/acl/spec.ts";
+import {
+  formatAclSpec,
+  formatEntryKeyOnly,
+  parseAclSpec,
+  parseEntry,
+  parseGetfaclText,
+} from "../../src/acl/spec.ts";
 import { isGsError } from "../../src/errors.ts";
 
 describe("ACL spec text", () => {
@@ -16,9 +22,22 @@ describe("ACL spec text", () => {
     const text =
       "# file: x\n# owner: root\nuser::rw-\ngroup::r--\ngroup:eng:rw-\t#effective:r--\nmask::r--\nother::---\n";
     assert.equal(
-      formatAclSpec(parseAclSpec(text)),
+      formatAclSpec(parseGetfaclText(text)),
       "user::rw-,group::r--,group:eng:rw-,mask::r--,other::---",
     );
+  });
+
+  it("reads # as part of a name in a spec, never as the start of a comment", () => {
+    assert.deepEqual(
+      parseAclSpec("group:a#b:r-x,user::rw-").map((e) => e.name),
+      ["a#b", ""],
+    );
+    assert.deepEqual(parseEntry("default:user:x#y:rwx"), {
+      scope: "default",
+      type: "user",
+      name: "x#y",
+      perm: 7,
+    });
   });
 
   it("accepts setfacl's short forms", () => {

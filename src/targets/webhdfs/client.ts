@@ -5,8 +5,8 @@ import { setMaxListeners } from "node:events";
 import { readFileSync } from "node:fs";
 import { Agent } from "undici";
 import type { AclEntry } from "../../acl/entry.ts";
-import { formatEntry, formatEntryKeyOnly } from "../../acl/spec.ts";
 import { GsError } from "../../errors.ts";
+import { aclSpecParam, keySpecParam } from "./aclspec.ts";
 import { parseErrorResponse, WebhdfsRemoteError } from "./errors.ts";
 import { DEFAULT_RETRY, NameNodeSet, type RetryPolicy } from "./ha.ts";
 import { normalizeHdfsPath, webhdfsUrlPath } from "./paths.ts";
@@ -146,7 +146,7 @@ export class WebhdfsClient {
   }
 
   async modifyAclEntries(path: string, entries: readonly AclEntry[], signal?: AbortSignal): Promise<void> {
-    await this.json("PUT", "MODIFYACLENTRIES", path, { aclspec: entries.map(formatEntry).join(",") }, signal);
+    await this.json("PUT", "MODIFYACLENTRIES", path, { aclspec: aclSpecParam(entries) }, signal);
   }
 
   /** Only the keys of `entries` are sent (`user:bob:`): REMOVEACLENTRIES rejects permissions. */
@@ -155,7 +155,7 @@ export class WebhdfsClient {
     entries: readonly Pick<AclEntry, "scope" | "type" | "name">[],
     signal?: AbortSignal,
   ): Promise<void> {
-    const aclspec = entries.map(formatEntryKeyOnly).join(",");
+    const aclspec = keySpecParam(entries);
     await this.json("PUT", "REMOVEACLENTRIES", path, { aclspec }, signal);
   }
 
@@ -168,7 +168,7 @@ export class WebhdfsClient {
   }
 
   async setAcl(path: string, entries: readonly AclEntry[], signal?: AbortSignal): Promise<void> {
-    await this.json("PUT", "SETACL", path, { aclspec: entries.map(formatEntry).join(",") }, signal);
+    await this.json("PUT", "SETACL", path, { aclspec: aclSpecParam(entries) }, signal);
   }
 
   async mkdirs(path: string, permission?: number): Promise<boolean> {
