@@ -31,6 +31,9 @@ const duration = z
     return s.endsWith("ms") ? n : s.endsWith("m") ? n * 60_000 : n * 1000;
   });
 
+/** Engine staging directories: short-lived, renamed into place when the job commits. */
+export const DEFAULT_EXCLUDE = [".hive-staging*", "_temporary", ".spark-staging-*", "_impala_insert_staging"];
+
 const schema = z.object({
   policy: z.object({
     type: z.enum(["file", "sentry-db"]).default("file"),
@@ -53,6 +56,7 @@ const schema = z.object({
     type: z.enum(["posix", "webhdfs"]).default("posix"),
     roots: list.pipe(z.array(str).min(1, "at least one root")),
     unknown_principal: z.enum(["skip", "error"]).default("skip"),
+    exclude: list.default([...DEFAULT_EXCLUDE]),
   }),
   compile: z
     .object({
@@ -92,6 +96,7 @@ const schema = z.object({
     .object({
       max_removals: int(0).default(10000),
       max_removals_percent: z.coerce.number().min(0).max(100).default(50),
+      min_removals: int(0).default(100),
     })
     .prefault({}),
   state: z.object({ dir: str.default("state") }).prefault({}),
@@ -154,6 +159,9 @@ function toConfig(raw: RawConfig, file: string): Config {
     if (!n) throw invalid("[target] roots", `"${r}" is not an absolute path without . or .. segments`);
     return n;
   });
+  for (const x of raw.target.exclude)
+    if (x.includes("/"))
+      throw invalid("[target] exclude", `"${x}" is matched against one path component; it cannot hold /`);
   const actionPerms = { ...DEFAULT_ACTION_PERMS };
   for (const action of Object.keys(actionPerms) as Action[]) {
     const v = raw.compile[action];
@@ -191,7 +199,12 @@ function toConfig(raw: RawConfig, file: string): Config {
             pageSize: raw.catalog.page_size,
             ...db(raw.catalog, "catalog"),
           },
-    target: { type: raw.target.type, roots, unknownPrincipal: raw.target.unknown_principal },
+    target: {
+      type: raw.target.type,
+      roots,
+      unknownPrincipal: raw.target.unknown_principal,
+      exclude: raw.target.exclude,
+    },
     compile: {
       actionPerms,
       ...(fileExecute === undefined ? {} : { fileExecute }),
@@ -218,7 +231,11 @@ function toConfig(raw: RawConfig, file: string): Config {
           },
         }
       : {}),
-    safety: { maxRemovals: raw.safety.max_removals, maxRemovalsPercent: raw.safety.max_removals_percent },
+    safety: {
+      maxRemovals: raw.safety.max_removals,
+      maxRemovalsPercent: raw.safety.max_removals_percent,
+      minRemovals: raw.safety.min_removals,
+    },
     state: { dir: at(raw.state.dir) },
     daemon: {
       schedule: raw.daemon.schedule,

@@ -80,13 +80,17 @@ export interface TargetConfig {
   roots: string[];
   /** What to do with a principal unknown to the host: report and skip its entries, or fail. */
   unknownPrincipal: "skip" | "error";
+  /** Glob patterns (`*`, `?`) matched against each directory name: such directories are left alone. */
+  exclude: string[];
 }
 
 export interface SafetyConfig {
   /** A plan removing more entries than this is refused without --force. */
   maxRemovals: number;
-  /** ...or more than this percentage of the entries grantsync manages. */
+  /** ...or more than this percentage of the entries grantsync manages, */
   maxRemovalsPercent: number;
+  /** ...counted only when the plan removes at least this many entries. */
+  minRemovals: number;
 }
 
 export interface DaemonConfig {

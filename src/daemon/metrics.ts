@@ -17,6 +17,7 @@ export class DaemonMetrics {
   private readonly lastSuccess: Gauge;
   private readonly policyValid: Gauge;
   private readonly pending: Gauge;
+  private readonly breaker: Gauge;
   private policyLoadedAt: number | undefined;
 
   constructor() {
@@ -60,6 +61,11 @@ export class DaemonMetrics {
       "Triggers queued behind the running reconcile.",
       registers,
     );
+    this.breaker = gauge(
+      "grantsync_breaker_tripped",
+      "1 while the circuit breaker refuses the daemon's plan (released by grantsync apply --force).",
+      registers,
+    );
     const self = this;
     new Gauge({
       name: "grantsync_policy_load_age_seconds",
@@ -94,6 +100,10 @@ export class DaemonMetrics {
 
   pendingTriggers(n: number): void {
     this.pending.set(n);
+  }
+
+  breakerTripped(held: boolean): void {
+    this.breaker.set(held ? 1 : 0);
   }
 }
 

@@ -60,6 +60,8 @@ export class Reconciler {
   private configError: string | undefined;
   private sourceErrors: string[] = [];
   private lastRun: { ok: boolean; error?: string } | undefined;
+  /** The circuit breaker's refusal while it holds the daemon; an apply --force releases it. */
+  private breaker: string | undefined;
 
   constructor(opts: ReconcilerOptions) {
     this.config = opts.config;
@@ -76,6 +78,12 @@ export class Reconciler {
         ready: false,
         reason: "sources invalid; the last good model stays in force",
         errors: this.sourceErrors,
+      };
+    if (this.breaker)
+      return {
+        ready: false,
+        reason: `the circuit breaker holds the daemon; review \`grantsync plan\`, then release it with \`grantsync apply --force --config ${this.config.file ?? "FILE"}\``,
+        errors: [this.breaker],
       };
     if (!this.lastRun) return { ready: false, reason: "no reconcile has completed yet" };
     if (!this.lastRun.ok)
@@ -153,7 +161,7 @@ export class Reconciler {
     this.watched = [...new Set([this.config.file, ...read])].filter(
       (f): f is string => typeof f === "string" && isAbsolute(f),
     );
-    this.onInputs(this.config, this.watched);
+    this.announceInputs();
     this.metrics.sourcesLoaded(load.model !== undefined);
     if (!load.model) {
       this.sourceErrors = load.errors.map(formatDiagnostic);
@@ -171,6 +179,23 @@ export class Reconciler {
     }
     this.sourceErrors = [];
     this.model = load.model;
+  }
+
+  /**
+   * While the breaker holds, the state file is watched too: the operator's `apply --force` rewrites
+   * it, and the run that follows finds nothing left to refuse.
+   */
+  private announceInputs(): void {
+    const state = this.breaker ? [new StateStore(this.config.state.dir).stateFile] : [];
+    this.onInputs(this.config, [...this.watched, ...state]);
+  }
+
+  private setBreaker(reason: string | undefined): void {
+    if (reason === this.breaker) return;
+    const changed = (reason === undefined) !== (this.breaker === undefined);
+    this.breaker = reason;
+    this.metrics.breakerTripped(reason !== undefined);
+    if (changed) this.announceInputs();
   }
 
   /** The target is built once per config: its default file execute bit shapes the desired ACLs. */
@@ -236,6 +261,7 @@ export class Reconciler {
           ? { ok: true }
           : { ok: false, error: describeProblems(result.failed, problems) };
       if (outcome === "success") this.applied = desired;
+      this.setBreaker(undefined);
       return outcome === "success";
     } catch (err) {
       return this.failed(err, base, seconds());
@@ -244,6 +270,8 @@ export class Reconciler {
 
   private failed(err: unknown, fields: Record<string, unknown>, seconds: number): false {
     const e = toGsError(err, "GS_INTERNAL");
+    // Any other failure (the state lock taken by the operator's apply --force) keeps it as it was.
+    if (e.code === "GS_CIRCUIT_BREAKER") this.setBreaker(e.message);
     this.metrics.error(e.code);
     this.metrics.run("error", seconds);
     this.lastRun = { ok: false, error: e.format() };

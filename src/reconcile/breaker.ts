@@ -1,5 +1,6 @@
 // The circuit breaker: a plan that would remove an unusual number of entries (a truncated policy
-// file, an emptied catalog) is refused unless the operator forces it.
+// file, an emptied catalog) is refused unless the operator forces it. The percentage rule waits for
+// min_removals, so a small site moving one grant (100% of 3 entries) is not held forever.
 
 import type { SafetyConfig } from "../config/types.ts";
 import { GsError } from "../errors.ts";
@@ -23,13 +24,13 @@ export function checkBreaker(summary: PlanSummary, safety: SafetyConfig): Breake
       reason: `${removals} entries to remove > max_removals ${safety.maxRemovals}`,
     };
   }
-  if (removals > 0 && percent > safety.maxRemovalsPercent) {
+  if (removals >= Math.max(1, safety.minRemovals) && percent > safety.maxRemovalsPercent) {
     const pct = percent.toFixed(1);
     return {
       tripped: true,
       removals,
       percent,
-      reason: `${removals} entries to remove = ${pct}% of the ${summary.managedEntries} managed > max_removals_percent ${safety.maxRemovalsPercent}%`,
+      reason: `${removals} entries to remove = ${pct}% of the ${summary.managedEntries} managed > max_removals_percent ${safety.maxRemovalsPercent}% (applies from min_removals ${safety.minRemovals})`,
     };
   }
   return { tripped: false, removals, percent };

@@ -14,6 +14,7 @@ import {
   type NodeContext,
   walkRoots,
 } from "./contexts.ts";
+import { type ExcludedName, excludedBelowRoot } from "./exclusions.ts";
 import type { OwnedByPath } from "./ownership.ts";
 import { describeChange, type PathChange, type PathProblem } from "./plan.ts";
 import type { AdoptionStore, ManagedState } from "./state.ts";
@@ -31,6 +32,8 @@ export interface WalkInput {
   scope?: ReadonlySet<string>;
   /** Entry keys pending runs added, per path: ours there, on top of the location's keys. */
   owned?: OwnedByPath;
+  /** Directory names neither walked nor written ([target] exclude). */
+  excluded?: ExcludedName;
   signal?: AbortSignal;
 }
 
@@ -49,6 +52,8 @@ export interface WalkHandlers {
   decided(decision: Decision): boolean | Promise<boolean>;
   skipped(s: SkippedPath): void;
   problem(p: PathProblem): void;
+  /** A directory left alone, with everything below it, because its name is excluded. */
+  excluded(path: string): void;
 }
 
 export interface WalkOutcome {
@@ -75,8 +80,15 @@ export async function walkManaged(input: WalkInput, handlers: WalkHandlers): Pro
   });
   const roots = walkRoots(paths);
   const cleanRoots: string[] = [];
+  const excluded = input.excluded ?? (() => false);
+  const isExcluded = (node: TargetNode) => node.type === "dir" && excluded(baseName(node.path));
   for (const root of roots) {
     if (input.signal?.aborted) break;
+    if (excludedBelowRoot(root, input.roots, excluded)) {
+      handlers.excluded(root);
+      cleanRoots.push(root);
+      continue;
+    }
     let problems = 0;
     const problem = (p: PathProblem) => {
       problems++;
@@ -90,8 +102,13 @@ export async function walkManaged(input: WalkInput, handlers: WalkHandlers): Pro
           handlers.skipped(s);
         },
         descend: (dir) =>
-          !input.scope || dir.path === root || !resolver.isContextPath(dir.path) || input.scope.has(dir.path),
+          !isExcluded(dir) &&
+          (!input.scope ||
+            dir.path === root ||
+            !resolver.isContextPath(dir.path) ||
+            input.scope.has(dir.path)),
         visit: async (node) => {
+          if (node.path !== root && isExcluded(node)) return handlers.excluded(node.path);
           const decision = decide(node, resolver.forPath(node.path), input);
           if (decision.problem) problem(decision.problem);
           if ((await handlers.decided(decision)) === false) problems++;
@@ -113,6 +130,10 @@ export async function walkManaged(input: WalkInput, handlers: WalkHandlers): Pro
  */
 export function targetUnreachable(e: GsError): boolean {
   return e.code === "GS_WEBHDFS_UNAVAILABLE" || e.code === "GS_WEBHDFS_AUTH";
+}
+
+function baseName(path: string): string {
+  return path.slice(path.lastIndexOf("/") + 1);
 }
 
 export function decide(node: TargetNode, ctx: NodeContext, input: WalkInput): Decision {

@@ -40,6 +40,8 @@ export interface PlanSummary {
   /** Named entries grantsync manages that were observed, for the percentage circuit breaker. */
   managedEntries: number;
   skipped: number;
+  /** Directories left alone with everything below them ([target] exclude). */
+  excluded: number;
   problems: number;
 }
 
@@ -52,8 +54,12 @@ export interface Plan {
   objects: ObjectSummary[];
   summary: PlanSummary;
   skipped: SkippedPath[];
+  /** The excluded directories (the first EXCLUDED_LISTED of them; summary.excluded counts all). */
+  excluded: string[];
   problems: PathProblem[];
 }
+
+const EXCLUDED_LISTED = 100;
 
 export function describeChange(
   path: string,
@@ -131,8 +137,10 @@ export class PlanBuilder {
     entriesRemoved: 0,
     managedEntries: 0,
     skipped: 0,
+    excluded: 0,
     problems: 0,
   };
+  private readonly excludedPaths: string[] = [];
   private readonly objects = new Map<string, ObjectSummary>();
   private readonly keepChanges: boolean;
 
@@ -166,6 +174,11 @@ export class PlanBuilder {
     this.skipped.push(s);
   }
 
+  exclude(path: string): void {
+    this.summary.excluded++;
+    if (this.excludedPaths.length < EXCLUDED_LISTED) this.excludedPaths.push(path);
+  }
+
   problem(p: PathProblem): void {
     this.summary.problems++;
     this.problems.push(p);
@@ -184,6 +197,7 @@ export class PlanBuilder {
       ),
       summary: this.summary,
       skipped: this.skipped,
+      excluded: this.excludedPaths,
       problems: this.problems,
     };
   }

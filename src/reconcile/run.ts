@@ -8,6 +8,7 @@ import { GsError, toGsError } from "../errors.ts";
 import type { Target } from "../targets/target.ts";
 import { breakerError, checkBreaker } from "./breaker.ts";
 import { type Decision, targetUnreachable, walkManaged } from "./engine.ts";
+import { excludedNames } from "./exclusions.ts";
 import { JournalWriter, newRunId } from "./journal.ts";
 import { acquireLock } from "./lock.ts";
 import { ownedByPendingRuns } from "./ownership.ts";
@@ -50,6 +51,7 @@ export async function computePlan(session: Session, opts: PlanOptions = {}): Pro
       adoptions,
       ...(owned ? { owned } : {}),
       roots: session.config.target.roots,
+      excluded: excludedNames(session.config.target.exclude),
       skipPrincipals: skips.keys,
       ...(opts.scope ? { scope: opts.scope } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
@@ -63,6 +65,7 @@ export async function computePlan(session: Session, opts: PlanOptions = {}): Pro
         return true;
       },
       skipped: (s) => builder.skip(s),
+      excluded: (path) => builder.exclude(path),
       problem: (p) => builder.problem(p),
     },
   );
@@ -160,6 +163,7 @@ async function applyLocked(session: Session, opts: ApplyOptions): Promise<ApplyR
       adoptions,
       ...(owned ? { owned } : {}),
       roots: config.target.roots,
+      excluded: excludedNames(config.target.exclude),
       skipPrincipals: skips.keys,
       ...(scope ? { scope } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
@@ -176,6 +180,7 @@ async function applyLocked(session: Session, opts: ApplyOptions): Promise<ApplyR
         return true;
       },
       skipped: (s) => builder.skip(s),
+      excluded: (path) => builder.exclude(path),
       problem: (p) => builder.problem(p),
     },
   ).catch((err: unknown) => {

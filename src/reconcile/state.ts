@@ -41,7 +41,8 @@ export function emptyState(target: string): ManagedState {
 export class StateStore {
   readonly dir: string;
   readonly journalDir: string;
-  private readonly stateFile: string;
+  /** managed.json: rewritten by every apply (a daemon held by the breaker watches it). */
+  readonly stateFile: string;
   private readonly adoptionFile: string;
 
   constructor(dir: string) {

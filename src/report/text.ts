@@ -99,6 +99,14 @@ function renderProblems(plan: Plan, s: Style): string[] {
       out.push(s.dim(`  ${k.reason}: ${k.path}${k.detail ? ` (${k.detail})` : ""}`));
     if (plan.skipped.length > 20) out.push(s.dim(`  … ${num(plan.skipped.length - 20)} more (see --json)`));
   }
+  if (plan.summary.excluded > 0) {
+    out.push(
+      s.dim(
+        `Excluded: ${plural(plan.summary.excluded, "directory", "directories")} ([target] exclude), not walked`,
+      ),
+    );
+    for (const p of plan.excluded.slice(0, 5)) out.push(s.dim(`  ${p}`));
+  }
   for (const p of plan.problems.slice(0, 50)) {
     out.push(
       s.yellow(

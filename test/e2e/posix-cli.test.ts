@@ -151,7 +151,7 @@ describe("undo right after an apply", () => {
 
 describe("the circuit breaker", () => {
   it("refuses a mass revocation without --force and changes nothing", () => {
-    const wh = makeWarehouse();
+    const wh = makeWarehouse({ extraConfig: "[safety]\nmin_removals = 1\n" });
     try {
       assert.equal(grantsync(["apply", "-c", wh.config, "--yes"]).code, 0);
       const before = getfacl(wh.p("sales.db/orders"));

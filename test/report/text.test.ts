@@ -22,9 +22,11 @@ function plan(objects: Plan["objects"], changed: number): Plan {
       entriesRemoved: 1,
       managedEntries: 3,
       skipped: 0,
+      excluded: 0,
       problems: 0,
     },
     skipped: [],
+    excluded: [],
     problems: [],
   };
 }
