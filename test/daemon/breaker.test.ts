@@ -39,13 +39,17 @@ describe("the circuit breaker in the daemon", () => {
     const d = startDaemon(wh.config);
     t.after(() => d.stop());
     await waitReady(d);
-    const tripped = async () => parsePrometheus((await d.get("/metrics")).body).get("grantsync_breaker_tripped");
+    const tripped = async () =>
+      parsePrometheus((await d.get("/metrics")).body).get("grantsync_breaker_tripped");
     assert.equal(await tripped(), 0);
 
     wh.writePolicy("[groups]\nstaff = nothing\n[roles]\nnothing = server=server1->db=other->action=select\n");
     const body = JSON.parse(await waitReady(d, 503)) as { reason: string; errors: string[] };
     assert.match(body.reason, /circuit breaker holds the daemon.*grantsync apply --force --config/);
-    assert.match(body.errors[0]!, /entries to remove = 100\.0% of the \d+ managed > max_removals_percent 50%/);
+    assert.match(
+      body.errors[0]!,
+      /entries to remove = 100\.0% of the \d+ managed > max_removals_percent 50%/,
+    );
     assert.equal(await tripped(), 1);
     assert.equal(d.logs.filter((l) => l.code === "GS_CIRCUIT_BREAKER").length, 1, "one log line per attempt");
     assert.ok(getfacl(wh.p("sales.db/orders")).includes("group:staff:r-x"), "nothing was revoked");
