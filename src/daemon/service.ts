@@ -144,6 +144,9 @@ class Daemon {
   }
 
   private inputsChanged(config: Config, files: string[]): void {
+    // A run finishing during shutdown must not hand the closed watcher new files: they would keep
+    // the process alive after the drain.
+    if (this.draining) return;
     const scheduleChanged =
       config.daemon.schedule !== this.config.daemon.schedule ||
       config.daemon.timezone !== this.config.daemon.timezone;

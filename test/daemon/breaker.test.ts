@@ -15,9 +15,12 @@ const onTable = (table: string) =>
 describe("the circuit breaker in the daemon", () => {
   it("applies a select grant moved from one small table to another without --force", async (t) => {
     const wh = makeWarehouse({ policy: onTable("customers"), extraConfig: LISTEN });
-    t.after(() => wh.cleanup());
     const d = startDaemon(wh.config);
-    t.after(() => d.stop());
+    // Stopped before its tree goes, or its last run would still be reading what is being deleted.
+    t.after(async () => {
+      await d.stop();
+      wh.cleanup();
+    });
     await waitReady(d);
     assert.ok(getfacl(wh.p("sales.db/customers")).includes("group:staff:r-x"));
 
@@ -35,9 +38,12 @@ describe("the circuit breaker in the daemon", () => {
 
   it("turns /readyz 503 while it holds, and resumes after grantsync apply --force", async (t) => {
     const wh = makeWarehouse({ extraConfig: `${LISTEN}[safety]\nmin_removals = 1\n` });
-    t.after(() => wh.cleanup());
     const d = startDaemon(wh.config);
-    t.after(() => d.stop());
+    // Stopped before its tree goes, or its last run would still be reading what is being deleted.
+    t.after(async () => {
+      await d.stop();
+      wh.cleanup();
+    });
     await waitReady(d);
     const tripped = async () =>
       parsePrometheus((await d.get("/metrics")).body).get("grantsync_breaker_tripped");
