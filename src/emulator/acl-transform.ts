@@ -12,14 +12,26 @@ const BASE_TYPES = ["user", "group", "other"] as const;
 const sameKey = (a: AclEntry, b: AclEntry) => compareEntries(a, b) === 0;
 const isDefault = (e: AclEntry) => e.scope === "default";
 
-/** ValidatedAclSpec: the size check runs before any work so a huge spec is cheap to refuse. */
+/** ValidatedAclSpec: the per-scope size check runs before any work so a huge spec is cheap to refuse. */
 function validatedSpec(spec: readonly AclEntry[]): AclEntry[] {
-  if (spec.length > MAX_ENTRIES) {
-    throw remote.acl(
-      `Invalid ACL: ACL spec has ${spec.length} entries, which exceeds maximum of ${MAX_ENTRIES}.`,
-    );
-  }
+  checkMaxEntries(spec);
   return [...spec].sort(compareEntries);
+}
+
+/** HDFS-7582 (Hadoop 2.7+): the limit of 32 holds for the access and the default scope apart. */
+function checkMaxEntries(entries: readonly AclEntry[]): void {
+  const defaults = entries.filter(isDefault).length;
+  const access = entries.length - defaults;
+  for (const [scope, n] of [
+    ["access", access],
+    ["default", defaults],
+  ] as const) {
+    if (n > MAX_ENTRIES) {
+      throw remote.acl(
+        `Invalid ACL: ACL has ${n} ${scope} entries, which exceeds maximum of ${MAX_ENTRIES}.`,
+      );
+    }
+  }
 }
 
 /** Book-keeping shared by the transformations; masks are held aside and re-added at the end. */
@@ -123,8 +135,9 @@ function copyDefaultsIfNeeded(entries: AclEntry[]): void {
 
 /**
  * Per scope: a mask deleted while named entries remain is an error; a mask from the spec (or an
- * untouched scope's old mask, however stale) is kept; otherwise a scope that needs one gets the
- * union of its group class. A changed scope without named entries loses its old mask.
+ * untouched scope's old mask, however stale) is kept; otherwise a scope with named entries, or
+ * one that had a mask before (Hadoop 3: the mask is recalculated, never silently dropped), gets
+ * the union of its group class.
  */
 function calculateMasks(b: Builder): void {
   const found = new Set<AclScope>();
@@ -139,22 +152,17 @@ function calculateMasks(b: Builder): void {
     if (!found.has(scope)) continue;
     const provided = b.providedMask.get(scope);
     if (!provided && needed.has(scope) && b.maskDirty.has(scope)) {
-      throw remote.acl("Invalid ACL: mask is required, but it was deleted.");
+      throw remote.acl("Invalid ACL: mask is required and cannot be deleted.");
     }
     if (provided && (!b.scopeDirty.has(scope) || b.maskDirty.has(scope))) {
       b.entries.push(provided);
-    } else if (needed.has(scope)) {
+    } else if (needed.has(scope) || provided) {
       b.entries.push(entry(scope, "mask", "", union.get(scope) ?? 0));
     }
   }
 }
 
 function buildAndValidate(entries: AclEntry[]): AclEntry[] {
-  if (entries.length > MAX_ENTRIES) {
-    throw remote.acl(
-      `Invalid ACL: ACL has ${entries.length} entries, which exceeds maximum of ${MAX_ENTRIES}.`,
-    );
-  }
   const sorted = [...entries].sort(compareEntries);
   sorted.forEach((e, i) => {
     const prev = sorted[i - 1];
@@ -165,6 +173,7 @@ function buildAndValidate(entries: AclEntry[]): AclEntry[] {
       throw remote.acl(`Invalid ACL: this entry type must not have a name: ${formatEntry(e)}.`);
     }
   });
+  checkMaxEntries(sorted);
   const hasDefault = sorted.some(isDefault);
   for (const type of BASE_TYPES) {
     const has = (scope: AclScope) =>

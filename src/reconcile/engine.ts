@@ -6,7 +6,7 @@ import { type MergeResult, mergeAcl } from "../acl/merge.ts";
 import { findRoot } from "../compile/locations.ts";
 import type { DesiredState } from "../compile/model.ts";
 import { type GsError, toGsError } from "../errors.ts";
-import type { SkippedPath, Target, TargetNode } from "../targets/target.ts";
+import type { EntryCount, SkippedPath, Target, TargetNode } from "../targets/target.ts";
 import {
   ContextResolver,
   desiredEntriesFor,
@@ -147,8 +147,8 @@ export function decide(node: TargetNode, ctx: NodeContext, input: WalkInput): De
   decision.change = describeChange(node.path, node.type, object, node.acl, merge.next);
   const max = input.target.maxEntries;
   if (max !== undefined) {
-    const count = input.target.entryCount?.(merge.next) ?? merge.next.length;
-    if (count > max) decision.problem = tooMany(node.path, merge.next, count, max);
+    const counted = input.target.entryCount?.(merge.next) ?? { count: merge.next.length };
+    if (counted.count > max) decision.problem = tooMany(node.path, merge.next, counted, max);
   }
   return decision;
 }
@@ -226,12 +226,18 @@ function objectLabel(ctx: NodeContext): string {
   return label;
 }
 
-function tooMany(path: string, next: Acl, count: number, max: number): PathProblem {
-  const principals = [...new Set(next.filter((e) => e.name !== "").map((e) => `${e.type}:${e.name}`))].sort();
+/** Names the principals of the scope that overflows, when the target counts per scope. */
+function tooMany(path: string, next: Acl, counted: EntryCount, max: number): PathProblem {
+  const { count, scope } = counted;
+  const inScope = next.filter((e) => e.name !== "" && (scope === undefined || e.scope === scope));
+  const principals = [...new Set(inScope.map((e) => `${e.type}:${e.name}`))].sort();
   return {
     path,
     code: "GS_ACL_TOO_MANY",
-    message: `the ACL would have ${count} entries; the target allows ${max}`,
+    message:
+      scope === undefined
+        ? `the ACL would have ${count} entries; the target allows ${max}`
+        : `the ${scope} ACL would have ${count} entries; the target allows ${max} per scope`,
     principals,
   };
 }

@@ -1,7 +1,7 @@
 // The one narrow interface the reconcile engine drives: walk a tree, read a node's ACL, write it.
 // POSIX and WebHDFS implement it; the engine never knows which one it has.
 
-import type { Acl } from "../acl/entry.ts";
+import type { Acl, AclScope } from "../acl/entry.ts";
 import type { Principal } from "../policy/model.ts";
 
 export type NodeType = "dir" | "file";
@@ -45,14 +45,20 @@ export interface WalkOptions {
   signal?: AbortSignal;
 }
 
+/** Entries an ACL takes against a target's cap; `scope` when the cap holds per scope (HDFS). */
+export interface EntryCount {
+  count: number;
+  scope?: AclScope;
+}
+
 export interface Target {
   readonly kind: "posix" | "webhdfs";
   /** Target default for execute bits on files: POSIX gives none, HDFS mirrors Sentry. */
   readonly fileExecuteDefault: boolean;
-  /** Entry cap per path (access + default), or undefined when the filesystem's own limit is large. */
+  /** Entry cap per path (per scope where entryCount names one), or undefined when the filesystem's own limit is large. */
   readonly maxEntries?: number;
   /** Entries `acl` takes against maxEntries, counted as the filesystem counts them (default: its length). */
-  entryCount?(acl: Acl): number;
+  entryCount?(acl: Acl): EntryCount;
   /** Walks `root` and everything below it without following symlinks. A missing root is skipped. */
   walk(root: string, options: WalkOptions): Promise<void>;
   /** One path, opened as safely as the walk would (for undo and single-path checks); null if absent. */

@@ -38,11 +38,21 @@ describe("ACL storage (AclStorage)", () => {
     );
   });
 
-  it("a minimal result removes the feature and clears aclBit", () => {
+  it("removing the last named entry keeps the mask: aclBit stays, entries list group:: (Hadoop 3)", () => {
     const ns = new EmulatorNamespace();
     ns.mkdirs("/d");
     ns.modifyAclEntries("/d", "user:bob:rwx");
     ns.removeAclEntries("/d", "user:bob:");
+    assert.deepEqual(ns.getAclStatus("/d").entries, ["group::r-x"]);
+    assert.equal(ns.getFileStatus("/d").aclBit, true);
+    assert.equal(ns.getFileStatus("/d").permission, "755");
+  });
+
+  it("a minimal result removes the feature and clears aclBit", () => {
+    const ns = new EmulatorNamespace();
+    ns.mkdirs("/d");
+    ns.modifyAclEntries("/d", "user:bob:rwx");
+    ns.removeAclEntries("/d", "user:bob:,mask::");
     assert.deepEqual(ns.getAclStatus("/d").entries, []);
     assert.equal(ns.getFileStatus("/d").aclBit, undefined);
     assert.equal(ns.getFileStatus("/d").permission, "755");

@@ -100,7 +100,7 @@ const CASES: Case[] = [
     existing: WITH_BOB,
     spec: "user:bob:---",
     removeWithPerms: true,
-    expect: MINIMAL,
+    expect: "user::rwx,group::r-x,mask::r-x,other::---",
   },
   {
     name: "remove of an absent entry is a no-op",
@@ -110,18 +110,32 @@ const CASES: Case[] = [
     expect: WITH_BOB,
   },
   {
-    name: "remove of the last named entry drops the mask: the ACL becomes minimal",
+    name: "remove of the last named entry keeps a recalculated mask (Hadoop 3 calculateMasks)",
     op: "remove",
     existing: "user::rwx,user:bob:rwx,group::r--,mask::rwx,other::---",
     spec: "user:bob:",
+    expect: "user::rwx,group::r--,mask::r--,other::---",
+  },
+  {
+    name: "remove of the last named entry together with the mask makes the ACL minimal",
+    op: "remove",
+    existing: "user::rwx,user:bob:rwx,group::r--,mask::rwx,other::---",
+    spec: "user:bob:,mask::",
     expect: "user::rwx,group::r--,other::---",
+  },
+  {
+    name: "remove of the last named default entry keeps a recalculated default mask",
+    op: "remove",
+    existing: WITH_DEFAULT,
+    spec: "default:group:eng:",
+    expect: `${WITH_BOB},default:user::rwx,default:group::r-x,default:mask::r-x,default:other::---`,
   },
   {
     name: "remove of the mask while named entries remain is refused",
     op: "remove",
     existing: WITH_BOB,
     spec: "mask::",
-    error: "Invalid ACL: mask is required, but it was deleted.",
+    error: "Invalid ACL: mask is required and cannot be deleted.",
   },
   {
     name: "remove of a mask nobody needs is allowed",
@@ -243,26 +257,32 @@ describe("AclTransformation", () => {
   const named = (n: number, prefix = "") =>
     Array.from({ length: n }, (_, i) => `${prefix}user:u${String(i).padStart(2, "0")}:r--`);
 
-  it("refuses a spec of more than 32 entries before doing anything", () => {
+  it("refuses a spec of more than 32 entries in one scope before doing anything", () => {
     const big = acl(["user::rwx", "group::r-x", "other::---", ...named(30)].join(","));
     assert.equal(big.length, 33);
     assert.throws(() => replaceAclEntries(acl(MINIMAL), big), {
-      message: "Invalid ACL: ACL spec has 33 entries, which exceeds maximum of 32.",
+      message: "Invalid ACL: ACL has 33 access entries, which exceeds maximum of 32.",
     });
   });
 
-  it("counts access and default entries together against the 32-entry limit", () => {
+  it("counts access and default entries apart against the 32-entry limit (HDFS-7582)", () => {
     const big = acl(
-      ["user::rwx", "group::r-x", "other::---", ...named(14), ...named(15, "default:")].join(","),
+      ["user::rwx", "group::r-x", "other::---", ...named(28), ...named(28, "default:")].join(","),
     );
-    assert.equal(big.length, 32);
-    // 18 access (with mask) + 19 default (3 copied base entries and a mask) = 37.
+    const result = replaceAclEntries(acl(MINIMAL), big);
+    assert.equal(result.filter((e) => e.scope === "access").length, 32);
+    assert.equal(result.filter((e) => e.scope === "default").length, 32);
+  });
+
+  it("refuses a result whose default scope passes 32 once base entries and mask are added", () => {
+    const big = acl(["user::rwx", "group::r-x", "other::---", ...named(29, "default:")].join(","));
+    // 29 named + 3 copied base entries + a mask = 33 default entries; the access scope has 3.
     assert.throws(() => replaceAclEntries(acl(MINIMAL), big), {
-      message: "Invalid ACL: ACL has 37 entries, which exceeds maximum of 32.",
+      message: "Invalid ACL: ACL has 33 default entries, which exceeds maximum of 32.",
     });
   });
 
-  it("accepts exactly 32 entries in total", () => {
+  it("accepts exactly 32 entries in a scope", () => {
     const full = acl(["user::rwx", "group::r-x", "mask::r-x", "other::---", ...named(28)].join(","));
     assert.equal(replaceAclEntries(acl(MINIMAL), full).length, 32);
   });

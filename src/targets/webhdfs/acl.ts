@@ -15,7 +15,7 @@ import { parseEntry } from "../../acl/spec.ts";
 import { GsError } from "../../errors.ts";
 import type { AclStatus } from "./types.ts";
 
-/** The NameNode's limit on entries per inode, access and default combined. */
+/** The NameNode's limit on entries per ACL scope: access and default are counted apart (HDFS-7582). */
 export const HDFS_MAX_ACL_ENTRIES = 32;
 
 /** `"1750"` → 0o750: the sticky bit is not part of the ACL. */
@@ -25,18 +25,17 @@ function modeBits(permission: string): number {
 
 /**
  * The full ACL: owner and other always come from the permission bits, where HDFS keeps them. When
- * the AclFeature stores `group::`, the permission's group digit is the mask instead.
+ * the AclFeature stores `group::` the access ACL is extended and the permission's group digit is
+ * its mask, with or without named entries: Hadoop 3 keeps a recalculated mask when the last named
+ * entry goes, so `["group::r-x"]` with permission 740 means group r-x masked to r--.
  */
 export function aclFromHdfs(permission: string, status?: Pick<AclStatus, "entries">): AclEntry[] {
   const base = aclFromMode(modeBits(permission));
   if (!status || status.entries.length === 0) return base;
   const stored = status.entries.map((e) => parseEntry(e));
-  const groupDigit = base[1]!.perm;
-  const storedGroup = stored.find((e) => e.scope === "access" && e.type === "group" && e.name === "");
-  const namedAccess = stored.some((e) => e.scope === "access" && isNamed(e));
+  const storedGroup = stored.some((e) => e.scope === "access" && e.type === "group" && e.name === "");
   const acl = [base[0]!, ...stored, base[2]!];
-  if (!storedGroup) acl.push(base[1]!);
-  if (namedAccess) acl.push(entry("access", "mask", "", groupDigit));
+  acl.push(storedGroup ? entry("access", "mask", "", base[1]!.perm) : base[1]!);
   return sortEntries(acl);
 }
 
@@ -79,29 +78,39 @@ export function isEmptyPlan(plan: AclWritePlan): boolean {
   return plan.remove.length === 0 && plan.modify.length === 0 && !plan.removeDefault;
 }
 
+/** Entries in one scope of an ACL, as the NameNode counts them against its per-scope limit. */
+export interface ScopeEntryCount {
+  scope: AclScope;
+  count: number;
+}
+
 /**
- * Entries the NameNode would store for `acl`, counted as it does: both scopes, base entries
- * included, with the default base entries and masks it adds itself.
+ * The fuller scope of `acl` as the NameNode would store it (AclTransformation.checkMaxEntries):
+ * base entries included, with the default base entries and masks it adds itself.
  */
-export function hdfsEntryCount(acl: Acl): number {
-  const keys = new Set(acl.map(entryKey));
+export function hdfsEntryCount(acl: Acl): ScopeEntryCount {
+  let fullest: ScopeEntryCount = { scope: "access", count: 0 };
   for (const scope of ["access", "default"] as const) {
     const inScope = acl.filter((e) => e.scope === scope);
     if (inScope.length === 0) continue;
+    const keys = new Set(inScope.map(entryKey));
     for (const type of ["user", "group", "other"] as const) keys.add(entryKey({ scope, type, name: "" }));
     if (inScope.some(isNamed)) keys.add(entryKey({ scope, type: "mask", name: "" }));
+    if (keys.size > fullest.count) fullest = { scope, count: keys.size };
   }
-  return keys.size;
+  return fullest;
 }
 
-/** Throws GS_ACL_TOO_MANY, naming every principal that holds an entry, when HDFS would refuse `acl`. */
+/** Throws GS_ACL_TOO_MANY, naming the scope and its principals, when HDFS would refuse `acl`. */
 export function checkEntryLimit(path: string, acl: Acl): void {
-  const count = hdfsEntryCount(acl);
+  const { scope, count } = hdfsEntryCount(acl);
   if (count <= HDFS_MAX_ACL_ENTRIES) return;
-  const principals = [...new Set(acl.filter(isNamed).map((e) => `${e.type}:${e.name}`))];
+  const principals = [
+    ...new Set(acl.filter((e) => e.scope === scope && isNamed(e)).map((e) => `${e.type}:${e.name}`)),
+  ];
   throw new GsError(
     "GS_ACL_TOO_MANY",
-    `${path} would carry ${count} ACL entries, over the HDFS limit of ${HDFS_MAX_ACL_ENTRIES}; ` +
+    `${path} would carry ${count} ${scope} ACL entries, over the HDFS limit of ${HDFS_MAX_ACL_ENTRIES} per scope; ` +
       `principals: ${principals.join(", ")}`,
     { location: path, input: principals },
   );

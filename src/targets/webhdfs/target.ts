@@ -5,7 +5,7 @@ import type { Acl } from "../../acl/entry.ts";
 import type { WebhdfsConfig } from "../../config/types.ts";
 import { GsError } from "../../errors.ts";
 import type { Principal } from "../../policy/model.ts";
-import type { NodeType, Target, TargetNode, WalkOptions } from "../target.ts";
+import type { EntryCount, NodeType, Target, TargetNode, WalkOptions } from "../target.ts";
 import {
   aclFromHdfs,
   checkEntryLimit,
@@ -87,8 +87,8 @@ export class WebhdfsTarget implements Target {
     }
   }
 
-  /** As the NameNode counts: both scopes, with the base entries and masks it adds itself. */
-  entryCount(acl: Acl): number {
+  /** As the NameNode counts: the fuller scope, with the base entries and masks it adds itself. */
+  entryCount(acl: Acl): EntryCount {
     return hdfsEntryCount(acl);
   }
 

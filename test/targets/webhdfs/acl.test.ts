@@ -28,6 +28,11 @@ describe("aclFromHdfs", () => {
     );
   });
 
+  it("reads a mask-only ACL (Hadoop 3 keeps the mask after the last named entry goes): group digit is the mask", () => {
+    const acl = aclFromHdfs("640", { entries: ["group::r-x"] });
+    assert.equal(formatAclSpec(acl), "user::rw-,group::r-x,mask::r--,other::---");
+  });
+
   it("takes group:: from the permission when only a default ACL is stored", () => {
     const acl = aclFromHdfs("755", {
       entries: [
@@ -98,28 +103,41 @@ describe("planAclWrite", () => {
   });
 });
 
-describe("the 32-entry limit", () => {
+describe("the 32-entry limit, per scope (HDFS-7582)", () => {
   const named = (n: number, scope = "") =>
     Array.from({ length: n }, (_, i) => `${scope}user:u${i}:r-x`).join(",");
 
-  it("counts base entries, masks and the default base entries HDFS would add", () => {
-    assert.equal(hdfsEntryCount(spec("user::rwx,group::r-x,other::---")), 3);
-    assert.equal(hdfsEntryCount(spec(`user::rwx,group::r-x,other::---,${named(2)}`)), 6);
-    assert.equal(hdfsEntryCount(spec("user::rwx,group::r-x,other::---,default:user:a:r-x")), 8);
+  it("counts the fuller scope with its base entries, mask and the default base entries HDFS would add", () => {
+    assert.deepEqual(hdfsEntryCount(spec("user::rwx,group::r-x,other::---")), { scope: "access", count: 3 });
+    assert.deepEqual(hdfsEntryCount(spec(`user::rwx,group::r-x,other::---,${named(2)}`)), {
+      scope: "access",
+      count: 6,
+    });
+    assert.deepEqual(hdfsEntryCount(spec("user::rwx,group::r-x,other::---,default:user:a:r-x")), {
+      scope: "default",
+      count: 5,
+    });
   });
 
-  it("accepts 32 entries and refuses 33, naming the principals", () => {
-    checkEntryLimit("/p", spec(`user::rwx,group::r-x,mask::r-x,other::---,${named(28)}`));
+  it("accepts 28 named principals in both scopes at once (32 + 32 entries)", () => {
+    checkEntryLimit(
+      "/p",
+      spec(`user::rwx,group::r-x,mask::r-x,other::---,${named(28)},${named(28, "default:")}`),
+    );
+  });
+
+  it("refuses 33 entries in one scope, naming that scope and its principals", () => {
     assert.throws(
       () =>
         checkEntryLimit(
           "/p",
-          spec(`user::rwx,group::r-x,other::---,${named(20)},${named(5, "default:")},group:eng:r-x`),
+          spec(`user::rwx,group::r-x,other::---,${named(3)},${named(28, "default:")},default:group:eng:r-x`),
         ),
       (e) =>
         isGsError(e, "GS_ACL_TOO_MANY") &&
         e.location === "/p" &&
-        /user:u0, .*user:u19, group:eng/.test(e.message),
+        /33 default ACL entries/.test(e.message) &&
+        /principals: user:u0, .*user:u27, group:eng$/.test(e.message),
     );
   });
 });

@@ -197,10 +197,10 @@ describe("WebhdfsTarget node and write", () => {
     assert.ok(emus[0]!.fs.getAclStatus("/race-mask").entries.includes("user:carol:rwx"));
   });
 
-  it("refuses more than 32 entries, naming the principals, and writes nothing", async () => {
+  it("refuses more than 32 entries in one scope, naming the scope and its principals, and writes nothing", async () => {
     const node = await fresh("/many");
-    const users = Array.from({ length: 15 }, (_, i) => `user:u${i}:r-x`).join(",");
-    const defaults = Array.from({ length: 10 }, (_, i) => `default:user:u${i}:r-x`).join(",");
+    const users = Array.from({ length: 3 }, (_, i) => `user:u${i}:r-x`).join(",");
+    const defaults = Array.from({ length: 29 }, (_, i) => `default:user:u${i}:r-x`).join(",");
     const { next } = mergeAcl({
       current: node.acl,
       desired: spec(`${users},${defaults}`),
@@ -210,7 +210,9 @@ describe("WebhdfsTarget node and write", () => {
     await assert.rejects(
       node.write(next),
       (e) =>
-        isGsError(e, "GS_ACL_TOO_MANY") && /33 ACL entries/.test(e.message) && /user:u14/.test(e.message),
+        isGsError(e, "GS_ACL_TOO_MANY") &&
+        /33 default ACL entries/.test(e.message) &&
+        /user:u28/.test(e.message),
     );
     assert.deepEqual(requests(emus), { GETFILESTATUS: 1 });
     assert.equal(written("/many"), "user::rwx,group::r-x,other::---");
