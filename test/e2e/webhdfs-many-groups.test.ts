@@ -36,7 +36,10 @@ describe("twenty groups granted SELECT on one HDFS table", () => {
     emu.fs.setPermission(NOTES, 0o604);
     dir = mkdtempSync(join(tmpdir(), "gs-many-groups-"));
     writeFileSync(join(dir, "policy.ini"), policyWith(GROUPS));
-    writeFileSync(join(dir, "locations.ini"), `[databases]\nsales = /w/sales.db\n[tables]\nsales.orders = ${TABLE}\n`);
+    writeFileSync(
+      join(dir, "locations.ini"),
+      `[databases]\nsales = /w/sales.db\n[tables]\nsales.orders = ${TABLE}\n`,
+    );
     writeFileSync(
       join(dir, "grantsync.ini"),
       "[policy]\nfile = policy.ini\nserver = server1\n[catalog]\nfile = locations.ini\n" +
