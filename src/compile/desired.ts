@@ -5,6 +5,7 @@ import type { Perm } from "../acl/entry.ts";
 import type { Catalog, RawLocation } from "../catalog/model.ts";
 import { tableObjectName } from "../catalog/model.ts";
 import type { Grant, Policy } from "../policy/model.ts";
+import { type RangerObject, rangerGrants } from "../policy/ranger/evaluate.ts";
 import { type GrantRules, nameMatches, reachOf } from "./grants.ts";
 import { type LocationRules, resolveLocation } from "./locations.ts";
 import {
@@ -35,7 +36,7 @@ export function compileDesired(policy: Policy, catalog: Catalog, opts: CompileOp
   const ignoredGrants: IgnoredGrant[] = [];
   const uriLocations: { object: string; uri: string; grant: Grant }[] = [];
 
-  for (const grant of policy.grants) {
+  for (const grant of [...policy.grants, ...evaluatedGrants(policy, catalog)]) {
     const reach = reachOf(grant, opts.grants);
     const reached: string[] = [];
     if (reach.kind === "none") {
@@ -58,12 +59,23 @@ export function compileDesired(policy: Policy, catalog: Catalog, opts: CompileOp
           reached.push(db);
         }
       }
+      if (grant.privilege.databaseOnly) continue;
       for (const table of tablesByDb.get(db) ?? []) {
         if (reach.kind === "table" && !nameMatches(reach.table, table)) continue;
         const name = tableObjectName(db, table);
         addGrant(objects.get(name)!, grant, reach.perm, reach.kind === "database" ? "database" : "table");
         reached.push(name);
       }
+    }
+    if (grant.effect === "deny" && grant.principal.kind === "group") {
+      for (const object of reached)
+        ignoredGrants.push({
+          grant,
+          object,
+          reason:
+            `a group deny cannot be expressed in ACLs: group ${grant.principal.name} gets no entry for it here, ` +
+            "but its members may still reach the files through another group or their own entry",
+        });
     }
     if (reached.length === 0) {
       const named = reach.kind === "table" ? `${reach.db}.${reach.table}` : reach.db;
@@ -86,14 +98,25 @@ export function compileDesired(policy: Policy, catalog: Catalog, opts: CompileOp
   return desired;
 }
 
+/** Grants that depend on the catalog's names: Ranger's wildcards and excludes are decided per object. */
+function evaluatedGrants(policy: Policy, catalog: Catalog): Grant[] {
+  if (!policy.ranger) return [];
+  const objects: RangerObject[] = [
+    ...catalog.databases.map((d) => ({ name: d.name, database: d.name })),
+    ...catalog.tables.map((t) => ({ name: tableObjectName(t.db, t.name), database: t.db, table: t.name })),
+  ];
+  return rangerGrants(policy.ranger, objects);
+}
+
 function newObject(name: string, kind: ObjectAcl["kind"]): ObjectAcl {
   return { name, kind, grants: new Map() };
 }
 
 function addGrant(obj: ObjectAcl, grant: Grant, perm: Perm, through: EntryReason["through"]): void {
   const key = principalKey(grant.principal);
-  const cur = obj.grants.get(key) ?? { principal: grant.principal, perm: 0, reasons: [] };
-  cur.perm |= perm;
+  const cur = obj.grants.get(key) ?? { principal: grant.principal, perm: 0, denied: 0, reasons: [] };
+  if (grant.effect === "deny") cur.denied |= perm;
+  else cur.perm |= perm;
   cur.reasons.push({ grant, through });
   obj.grants.set(key, cur);
 }
@@ -132,11 +155,14 @@ function fillEntries(ctx: LocationContext, objects: Map<string, ObjectAcl>, shap
   const merged = new Map<string, PrincipalPerm>();
   for (const name of ctx.objects) {
     for (const [key, g] of objects.get(name)?.grants ?? []) {
-      const cur = merged.get(key) ?? { principal: g.principal, perm: 0 };
+      const cur = merged.get(key) ?? { principal: g.principal, perm: 0, denied: 0 };
       cur.perm |= g.perm;
+      cur.denied = (cur.denied ?? 0) | g.denied;
       merged.set(key, cur);
     }
   }
+  // A deny wins over an allow of the same bits, whichever object of this path gives them.
+  for (const p of merged.values()) p.perm &= ~(p.denied ?? 0);
   const perms = [...merged.values()].sort((a, b) =>
     principalKey(a.principal).localeCompare(principalKey(b.principal)),
   );

@@ -28,15 +28,24 @@ export interface PrincipalPerm {
   principal: Principal;
   /** Read/write bits only; execute is decided by the node type. */
   perm: Perm;
+  /** Bits denied: a user with any keeps a named entry even at `---`, which wins over group entries. */
+  denied?: Perm;
+}
+
+/** Whether the principal gets an entry: granted something, or a user denied something. */
+function hasEntry(p: PrincipalPerm): boolean {
+  return p.perm !== 0 || (p.principal.kind === "user" && (p.denied ?? 0) !== 0);
 }
 
 /** Entries a directory of this object carries: access entries with execute, and the same as defaults. */
 export function directoryEntries(perms: readonly PrincipalPerm[], shape: EntryShape): AclEntry[] {
   const out: AclEntry[] = [];
-  for (const { principal, perm } of perms) {
-    if (perm === 0) continue;
-    out.push(entry("access", principal.kind, principal.name, perm | X));
-    if (shape.defaultAcls) out.push(entry("default", principal.kind, principal.name, perm | X));
+  for (const p of perms) {
+    if (!hasEntry(p)) continue;
+    const { principal, perm } = p;
+    const bits = perm === 0 ? 0 : perm | X;
+    out.push(entry("access", principal.kind, principal.name, bits));
+    if (shape.defaultAcls) out.push(entry("default", principal.kind, principal.name, bits));
   }
   return out;
 }
@@ -44,9 +53,12 @@ export function directoryEntries(perms: readonly PrincipalPerm[], shape: EntrySh
 /** Entries a regular file of this object carries. */
 export function fileEntries(perms: readonly PrincipalPerm[], shape: EntryShape): AclEntry[] {
   const out: AclEntry[] = [];
-  for (const { principal, perm } of perms) {
-    if (perm === 0) continue;
-    out.push(entry("access", principal.kind, principal.name, shape.fileExecute ? perm | X : perm));
+  for (const p of perms) {
+    if (!hasEntry(p)) continue;
+    const { principal, perm } = p;
+    out.push(
+      entry("access", principal.kind, principal.name, shape.fileExecute && perm !== 0 ? perm | X : perm),
+    );
   }
   return out;
 }

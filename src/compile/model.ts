@@ -13,7 +13,10 @@ export interface EntryReason {
 
 export interface GrantedPerm {
   principal: Principal;
+  /** Allowed bits, before denies are taken away. */
   perm: Perm;
+  /** Bits a deny takes away; a denied user keeps a named entry, so his groups cannot let him in. */
+  denied: Perm;
   reasons: EntryReason[];
 }
 

@@ -1,7 +1,8 @@
-// The policy model every grant source produces (Sentry INI files, the Sentry DB store):
-// flat grants of one privilege, through one role, to one group or user, each with its source.
+// The policy model every grant source produces (Sentry INI files, the Sentry DB store, Ranger, Hive's
+// own grants): flat grants of one privilege, through one role, to one group or user, with their source.
 
 import type { Diagnostic } from "../errors.ts";
+import type { RangerRules } from "./ranger/rules.ts";
 
 export type Action = "select" | "insert" | "alter" | "create" | "drop" | "index" | "lock" | "all" | "owner";
 
@@ -13,9 +14,12 @@ export interface SourceRef {
   line?: number;
   /** Row identity for database sources, e.g. `DB_PRIVILEGE_ID=42`. */
   row?: string;
+  /** The part of a structured source, e.g. `denyPolicyItems[0]` of a Ranger policy. */
+  part?: string;
 }
 
 export function formatSource(s: SourceRef): string {
+  if (s.part) return `${s.file} ${s.part}`;
   if (s.row) return `${s.file}[${s.row}]`;
   return s.line ? `${s.file}:${s.line}` : s.file;
 }
@@ -32,6 +36,11 @@ export interface Privilege {
   uri?: string;
   /** A missing action means all. */
   action: Action;
+  /**
+   * The grant covers the database object only, not its tables (Ranger's database-level policies,
+   * Hive SQL-standard database privileges); Sentry's database grants reach every table.
+   */
+  databaseOnly?: boolean;
   source: SourceRef;
 }
 
@@ -50,10 +59,17 @@ export interface Grant {
   via: SourceRef;
   /** For user grants derived from a [users] user→group mapping: the group the user got it through. */
   viaGroup?: string;
+  /**
+   * A deny takes the privilege's bits away from the principal on the objects it reaches. A denied
+   * user keeps a named entry (`user:U:---` at worst), which wins over his groups' entries.
+   */
+  effect?: "deny";
 }
 
 export interface Policy {
   grants: Grant[];
+  /** Ranger policies: evaluated per catalog object at compile time, adding to `grants`. */
+  ranger?: RangerRules;
   /** Every file (or table) the policy was read from; the daemon watches these. */
   sources: string[];
 }
