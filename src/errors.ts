@@ -16,6 +16,11 @@ export const ERROR_CATALOG = {
   GS_DB_QUERY: "Check that the database holds the expected schema (Hive Metastore or Sentry).",
   GS_PRINCIPAL_INVALID:
     "Rename the user or group in the source: names hold no , : # whitespace or control characters, and must be valid on the target.",
+  GS_RANGER_UNAVAILABLE: "Ranger Admin did not answer; check [policy] url, the network and ca_file.",
+  GS_RANGER_AUTH:
+    "Ranger Admin refused the login; check [policy] username and password_file (an Admin or Auditor account).",
+  GS_RANGER_RESPONSE:
+    "Ranger Admin answered with something other than policies; check [policy] url and service.",
   GS_PRINCIPAL_UNKNOWN: "Create the user or group on this host (or in LDAP/SSSD), or remove the grant.",
   GS_ACL_SPEC: "An ACL entry looks like [default:]user|group|mask|other:[name]:rwx.",
   GS_ACL_TOO_MANY: "Reduce the number of principals granted on this path; the target caps ACL entries.",

@@ -36,12 +36,17 @@ export const DEFAULT_EXCLUDE = [".hive-staging*", "_temporary", ".spark-staging-
 
 const schema = z.object({
   policy: z.object({
-    type: z.enum(["file", "sentry-db"]).default("file"),
+    type: z.enum(["file", "sentry-db", "ranger"]).default("file"),
     file: str.optional(),
-    server: str,
+    server: str.optional(),
     url: str.optional(),
     password_file: str.optional(),
     password: z.string().optional(),
+    service: str.optional(),
+    username: str.optional(),
+    ca_file: str.optional(),
+    roles_file: str.optional(),
+    page_size: int(1).default(200),
   }),
   catalog: z.object({
     type: z.enum(["file", "hms"]).default("file"),
@@ -115,6 +120,44 @@ const schema = z.object({
 
 type RawConfig = z.infer<typeof schema>;
 
+function policySource(
+  p: RawConfig["policy"],
+  at: (path: string) => string,
+  need: (v: string | undefined, key: string) => string,
+  invalid: (key: string, message: string) => GsError,
+): Config["policy"] {
+  if (p.type === "file")
+    return {
+      type: "file",
+      file: at(need(p.file, "[policy] file")),
+      server: need(p.server, "[policy] server"),
+    };
+  if (p.type === "sentry-db")
+    return {
+      type: "sentry-db",
+      server: need(p.server, "[policy] server"),
+      url: need(p.url, "[policy] url"),
+      ...(p.password_file ? { passwordFile: at(p.password_file) } : {}),
+      ...(p.password ? { password: p.password } : {}),
+    };
+  if ((p.file === undefined) === (p.url === undefined))
+    throw invalid("[policy] file", "give exactly one of file and url");
+  if (p.url !== undefined && !/^https?:\/\//.test(p.url))
+    throw invalid("[policy] url", "must be an http:// or https:// URL of Ranger Admin");
+  if (p.password !== undefined) throw invalid("[policy] password", "use password_file for Ranger");
+  return {
+    type: "ranger",
+    service: need(p.service, "[policy] service"),
+    ...(p.file ? { file: at(p.file) } : {}),
+    ...(p.url ? { url: p.url } : {}),
+    ...(p.username ? { username: p.username } : {}),
+    ...(p.password_file ? { passwordFile: at(p.password_file) } : {}),
+    ...(p.ca_file ? { caFile: at(p.ca_file) } : {}),
+    ...(p.roles_file ? { rolesFile: at(p.roles_file) } : {}),
+    pageSize: p.page_size,
+  };
+}
+
 export function loadConfig(file: string): Config {
   const abs = resolve(file);
   let text: string;
@@ -186,10 +229,7 @@ function toConfig(raw: RawConfig, file: string): Config {
     throw invalid("[webhdfs]", "section required when [target] type = webhdfs");
   return {
     file,
-    policy:
-      raw.policy.type === "file"
-        ? { type: "file", file: at(need(raw.policy.file, "[policy] file")), server: raw.policy.server }
-        : { type: "sentry-db", server: raw.policy.server, ...db(raw.policy, "policy") },
+    policy: policySource(raw.policy, at, need, invalid),
     catalog:
       raw.catalog.type === "file"
         ? { type: "file", file: at(need(raw.catalog.file, "[catalog] file")) }

@@ -25,7 +25,24 @@ export interface SentryDbPolicySource extends DbConnection {
   server: string;
 }
 
-export type PolicySourceConfig = FilePolicySource | SentryDbPolicySource;
+/** Apache Ranger's Hive policies, from an export or plugin download file, or from Ranger Admin. */
+export interface RangerPolicySource {
+  type: "ranger";
+  /** The Hive service (repository) whose policies apply, e.g. `cm_hive`. */
+  service: string;
+  /** Exactly one of file and url. */
+  file?: string;
+  url?: string;
+  username?: string;
+  passwordFile?: string;
+  caFile?: string;
+  /** Extra roles (an export or download of Ranger roles), for role names the policies use. */
+  rolesFile?: string;
+  /** Policies per REST page. */
+  pageSize: number;
+}
+
+export type PolicySourceConfig = FilePolicySource | SentryDbPolicySource | RangerPolicySource;
 
 export interface FileCatalogSource {
   type: "file";
