@@ -1,5 +1,6 @@
-// Database sources are not files to watch: this follows the metastore's notification log and the
-// Sentry store's fingerprint on an interval, and asks for an incremental run when either moved.
+// Database and REST sources are not files to watch: this follows the metastore's notification log and
+// a fingerprint of the grant source (Sentry store, Ranger Admin, Hive's grant tables) on an interval,
+// and asks for an incremental run when either moved.
 
 import { join } from "node:path";
 import type { HmsFollower } from "../catalog/hms/follower.ts";
@@ -34,7 +35,10 @@ export class DbPoller {
 
   /** Whether this config has any database source to poll. */
   static wanted(config: Config): boolean {
-    return config.catalog.type === "hms" || config.policy.type === "sentry-db";
+    const p = config.policy;
+    return (
+      config.catalog.type === "hms" || p.type === "sentry-db" || (p.type === "ranger" && p.url !== undefined)
+    );
   }
 
   /** The metastore catalog comes from the follower: events after the first snapshot, not a re-read. */
@@ -70,8 +74,8 @@ export class DbPoller {
     try {
       const reasons = [...(await this.catalogMoved()), ...(await this.policyMoved())];
       if (this.failing) {
-        this.log.info("database sources readable again");
-        reasons.push("database sources readable again");
+        this.log.info("polled sources readable again");
+        reasons.push("polled sources readable again");
       }
       this.failing = false;
       if (reasons.length > 0) this.onChange(reasons.join(", "));
@@ -80,9 +84,9 @@ export class DbPoller {
       if (!this.failing) {
         this.log.error(
           { code: e.code },
-          `database source unreadable; the last good model stays in force: ${e.format()}`,
+          `polled source unreadable; the last good model stays in force: ${e.format()}`,
         );
-        this.onChange("database source unreadable");
+        this.onChange("polled source unreadable");
       }
       this.failing = true;
     } finally {
@@ -99,11 +103,17 @@ export class DbPoller {
 
   private async policyMoved(): Promise<string[]> {
     const p = this.config.policy;
-    if (p.type !== "sentry-db") return [];
-    const { sentryDbFingerprint } = await import("../policy/sentry-db/source.ts");
-    const next = await sentryDbFingerprint(p);
+    let next: string;
+    let what: string;
+    if (p.type === "sentry-db") {
+      const { sentryDbFingerprint } = await import("../policy/sentry-db/source.ts");
+      [next, what] = [await sentryDbFingerprint(p), "sentry store changed"];
+    } else if (p.type === "ranger" && p.url !== undefined) {
+      const { rangerRestFingerprint } = await import("../policy/ranger/source.ts");
+      [next, what] = [await rangerRestFingerprint(p), "ranger policies changed"];
+    } else return [];
     const changed = this.fingerprint !== undefined && next !== this.fingerprint;
     this.fingerprint = next;
-    return changed ? ["sentry store changed"] : [];
+    return changed ? [what] : [];
   }
 }
