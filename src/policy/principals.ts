@@ -4,6 +4,7 @@
 import { type NameTarget, principalNameProblem } from "../acl/principal.ts";
 import type { Diagnostic } from "../errors.ts";
 import type { Grant, PolicyLoadResult } from "./model.ts";
+import { screenRangerNames } from "./ranger/screen.ts";
 
 /** The policy without grants to invalid names, and one warning per name and source that named it. */
 export function screenPrincipals(result: PolicyLoadResult, target?: NameTarget): PolicyLoadResult {
@@ -27,10 +28,24 @@ export function screenPrincipals(result: PolicyLoadResult, target?: NameTarget):
       ...(g.via.line ? { line: g.via.line } : {}),
     });
   }
+  let ranger = result.policy.ranger;
+  if (ranger) {
+    const screened = screenRangerNames(ranger, (name) => principalNameProblem(name, target));
+    ranger = screened.rules;
+    for (const bad of screened.invalid) {
+      const key = `${bad.kind}\n${bad.name}\n${bad.where}\n`;
+      reported.set(key, {
+        severity: "warning",
+        code: "GS_PRINCIPAL_INVALID",
+        message: `${bad.kind} name ${JSON.stringify(bad.name)} is invalid (${bad.problem}); its grants are left out`,
+        file: bad.where,
+      });
+    }
+  }
   if (reported.size === 0) return result;
   return {
     ...result,
-    policy: { ...result.policy, grants: kept },
+    policy: { ...result.policy, grants: kept, ...(ranger ? { ranger } : {}) },
     warnings: [...result.warnings, ...reported.values()],
   };
 }

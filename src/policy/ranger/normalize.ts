@@ -2,7 +2,6 @@
 // database/table/column resources; roles expanded; everything that gives no file ACL reported.
 
 import type { Diagnostic } from "../../errors.ts";
-import { principalNameProblem } from "../principal-name.ts";
 import type { RangerPolicyItemJson, RangerPolicyJson, RangerResourcesJson, RangerRoleJson } from "./json.ts";
 import type { NameMatcher, RangerItem, RangerRule, ResourceSet } from "./rules.ts";
 
@@ -11,7 +10,6 @@ const W = 2;
 const ACCESS_BITS: Readonly<Record<string, number>> = { select: R, read: R, update: W, write: W, all: R | W };
 const POLICY_TYPES: Readonly<Record<number, string>> = { 1: "a masking", 2: "a row-filter", 3: "an audit" };
 const HIVE_LEVELS = new Set(["database", "table", "column"]);
-const SPECIAL_USERS = new Set(["{USER}", "{OWNER}"]);
 
 export interface NormalizeResult {
   rules: RangerRule[];
@@ -182,8 +180,6 @@ function toItem(
     const list = kind === "user" ? item.users : item.groups;
     if (name === "{OWNER}")
       return warn(`${ref}: {OWNER} (the object's owner) is not known to grantsync; ignored`);
-    const problem = SPECIAL_USERS.has(name) ? undefined : principalNameProblem(name);
-    if (problem) return warn(`${ref}: ${problem}; ignored`);
     if (list.includes(name)) return;
     list.push(name);
     if (role) item.viaRole[`${kind}:${name}`] = role;

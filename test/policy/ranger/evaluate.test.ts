@@ -6,6 +6,7 @@ import type { Catalog, RawLocation } from "../../../src/catalog/model.ts";
 import { compileDesired } from "../../../src/compile/desired.ts";
 import { DEFAULT_ACTION_PERMS } from "../../../src/compile/mapping.ts";
 import type { DesiredState } from "../../../src/compile/model.ts";
+import { screenPrincipals } from "../../../src/policy/principals.ts";
 import { parseRangerDocument } from "../../../src/policy/ranger/document.ts";
 import { normalizeRangerPolicies } from "../../../src/policy/ranger/normalize.ts";
 import { type PolicySpec, rangerExport, rangerRole } from "./fixtures.ts";
@@ -30,20 +31,26 @@ const catalog: Catalog = {
   sources: [],
 };
 
+/** Through the same steps as a load: parse, normalize, the principal-name screen, compile. */
 function compile(policies: PolicySpec[], roles: ReturnType<typeof rangerRole>[] = []) {
   const doc = parseRangerDocument(rangerExport(policies, roles), "export.json");
   assert.deepEqual(doc.errors, []);
   const n = normalizeRangerPolicies(doc.policies, doc.roles, "cm_hive", "export.json");
-  const desired = compileDesired(
-    { grants: [], sources: [], ranger: { service: "cm_hive", rules: n.rules } },
-    catalog,
+  const loaded = screenPrincipals(
     {
-      grants: { actionPerms: DEFAULT_ACTION_PERMS, uriGrants: false },
-      locations: { target: "posix", roots: ["/wh"] },
-      shape: { fileExecute: false, defaultAcls: false },
+      policy: { grants: [], sources: [], ranger: { service: "cm_hive", rules: n.rules } },
+      errors: [],
+      warnings: n.warnings,
+      sources: [],
     },
+    "posix",
   );
-  return { desired, warnings: n.warnings.map((w) => w.message) };
+  const desired = compileDesired(loaded.policy!, catalog, {
+    grants: { actionPerms: DEFAULT_ACTION_PERMS, uriGrants: false },
+    locations: { target: "posix", roots: ["/wh"] },
+    shape: { fileExecute: false, defaultAcls: false },
+  });
+  return { desired, warnings: loaded.warnings.map((w) => w.message), diagnostics: loaded.warnings };
 }
 
 // In getfacl's order: named users before named groups.
@@ -360,9 +367,23 @@ describe("Ranger policies compiled to file ACLs", () => {
     assert.ok(warnings.some((w) => /policy 2 .*allows every user \(public\)/.test(w)));
   });
 
-  it("refuses principal names that cannot be ACL entries", () => {
-    const { desired, warnings } = compile([selectAll(1, ["ok", "bad,name", "evil:x", "a b"], "orders")]);
-    assert.equal(files(desired, "/wh/sales.db/orders"), "group:ok:r--");
-    assert.equal(warnings.filter((w) => /contains , : # whitespace/.test(w)).length, 3);
+  it("passes every user and group through the principal-name rule, naming the policy item", () => {
+    const { desired, diagnostics } = compile([
+      {
+        ...selectAll(1, ["ok", "bad,name", "evil:x", "a b"], "orders"),
+        deny: [{ accesses: ["select"], users: ["{USER}", "x#y"] }],
+      },
+    ]);
+    assert.equal(files(desired, "/wh/sales.db/orders"), "");
+    const invalid = diagnostics.filter((d) => d.code === "GS_PRINCIPAL_INVALID");
+    assert.deepEqual(
+      invalid.map((d) => `${d.file}: ${/name "(.*)" is invalid/.exec(d.message)?.[1]}`),
+      [
+        'ranger policy 1 "read orders" policyItems[0]: bad,name',
+        'ranger policy 1 "read orders" policyItems[0]: evil:x',
+        'ranger policy 1 "read orders" policyItems[0]: a b',
+        'ranger policy 1 "read orders" denyPolicyItems[0]: x#y',
+      ],
+    );
   });
 });
