@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import type { EmulatorNamespace } from "./namespace.ts";
 import type { Params } from "./params.ts";
 import type { Caller } from "./permission.ts";
-import { remote } from "./remote-error.ts";
+import { RemoteError, remote } from "./remote-error.ts";
 
 /** hadoop.http.staticuser.user: the identity of a request that names nobody. */
 export const ANONYMOUS_USER = "dr.who";
@@ -75,32 +75,55 @@ export class TokenStore {
   }
 }
 
+/** hadoop.proxyuser.NAME.groups: who may impersonate members of which groups (`*`: anyone). */
+export type ProxyUsers = Readonly<Record<string, readonly string[]>>;
+
+/** UserProvider: every failure to establish the caller reaches the client as a SecurityException. */
+function identityError(cause: RemoteError): RemoteError {
+  return remote.security(`Failed to obtain user group information: ${cause.javaClassName}: ${cause.message}`);
+}
+
+/** JspHelper.checkUsername: a name sent beside a token must be the token's user. */
+function checkUsername(expected: string, name: string | undefined): void {
+  if (name !== undefined && name !== expected) {
+    throw remote.io(`Usernames not matched: name=${name} != expected=${expected}`);
+  }
+}
+
 /**
- * The caller of a request. `kerberosUser` is set on a Kerberized emulator (undefined there when a
- * delegation token authenticates): then `user.name` is ignored, as the NameNode's filter does.
+ * The caller of a request (JspHelper.getUGI). `kerberosUser` is set on a Kerberized emulator
+ * (undefined there when a delegation token authenticates). A token fixes the user: `user.name`
+ * and `doas` may only repeat it, as proxy rules were checked when the token was issued. Otherwise
+ * `doas` needs a proxy-user rule (DefaultImpersonationProvider) for the real user.
  */
 export function authenticate(
   params: Params,
   ns: EmulatorNamespace,
   tokens: TokenStore,
   kerberosUser?: string,
+  proxyUsers: ProxyUsers = {},
 ): Caller {
-  const token = params.get("delegation");
-  let realUser: string;
-  if (token !== undefined) {
-    const owner = tokens.owner(token);
-    if (owner === undefined) throw remote.invalidToken(`token (${token}) can't be found in cache`);
-    realUser = owner;
-  } else if (kerberosUser !== undefined) {
-    realUser = kerberosUser;
-  } else {
-    realUser = params.user("user.name") ?? ANONYMOUS_USER;
+  const userName = params.user("user.name");
+  const doAs = params.user("doas");
+  try {
+    const token = params.get("delegation");
+    if (token !== undefined) {
+      const owner = tokens.owner(token);
+      if (owner === undefined) throw remote.invalidToken(`token (${token}) can't be found in cache`);
+      checkUsername(owner, userName);
+      checkUsername(owner, doAs);
+      return ns.caller(owner);
+    }
+    const realUser = kerberosUser ?? userName ?? ANONYMOUS_USER;
+    if (kerberosUser !== undefined) checkUsername(kerberosUser, userName);
+    if (doAs === undefined) return ns.caller(realUser);
+    const allowed = proxyUsers[realUser];
+    const target = ns.caller(doAs);
+    if (!allowed || !(allowed.includes("*") || allowed.some((g) => target.groups.has(g)))) {
+      throw remote.authorization(`User: ${realUser} is not allowed to impersonate ${doAs}`);
+    }
+    return target;
+  } catch (e) {
+    throw e instanceof RemoteError && e.status !== 400 ? identityError(e) : e;
   }
-  const doAs = params.get("doas");
-  if (doAs === undefined || doAs === realUser) return ns.caller(realUser);
-  // Proxy-user rules are configuration; here only the superuser may impersonate.
-  if (!ns.caller(realUser).isSuper) {
-    throw remote.authorization(`User: ${realUser} is not allowed to impersonate ${doAs}`);
-  }
-  return ns.caller(doAs);
 }

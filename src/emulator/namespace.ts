@@ -228,7 +228,8 @@ export class EmulatorNamespace {
     return typeof as === "string" ? this.caller(as) : as;
   }
 
-  private resolveFor(path: string, c: Caller): ResolvedPath {
+  /** Resolves with the traversal check every op makes (FSDirectory.resolvePath). */
+  resolveFor(path: string, c: Caller): ResolvedPath {
     const iip = resolve(this.root, path);
     checkTraverse(c, iip, false);
     return iip;

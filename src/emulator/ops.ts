@@ -4,6 +4,8 @@
 import type { AclEntry } from "../acl/entry.ts";
 import { parseAclSpecParam } from "./aclspec.ts";
 import type { TokenStore } from "./auth.ts";
+import { createModes, DATANODE_OPS, dataNodeLocation, prepareDataNodeOp } from "./datanode.ts";
+import { rename, setTimes } from "./file-ops.ts";
 import type { EmulatorNamespace } from "./namespace.ts";
 import type { Params } from "./params.ts";
 import type { Caller } from "./permission.ts";
@@ -18,17 +20,22 @@ export interface OpRequest {
   caller: Caller;
   /** `http://host:port` as the client reached us, for redirects. */
   baseUrl: string;
-  /** The request URL's path and query, to rebuild the CREATE redirect. */
+  /** `http://host:port` of the emulated DataNode, where OPEN, CREATE and APPEND are redirected. */
+  dataNodeUrl: string;
+  /** The request URL's path and query, to rebuild the redirects. */
   url: URL;
   clientAddress: string;
   /** The emulator runs Kerberized (SPNEGO, as with hadoop.security.authentication=kerberos). */
   kerberos?: boolean;
+  /** dfs.namenode.acls.enabled (default true since Hadoop 3.3 / HDFS-13505). */
+  aclsEnabled?: boolean;
 }
 
 export interface OpResponse {
   status: number;
-  /** A JSON document; absent means an empty body. */
+  /** A JSON document; absent means a body of `data`, or an empty one. */
   json?: unknown;
+  data?: Buffer;
   headers?: Record<string, string>;
 }
 
@@ -37,12 +44,22 @@ const done = (f: () => void) => (): OpResponse => {
   f();
   return OK_EMPTY;
 };
+const ACL_OPS = [
+  "GETACLSTATUS",
+  "SETACL",
+  "MODIFYACLENTRIES",
+  "REMOVEACLENTRIES",
+  "REMOVEDEFAULTACL",
+  "REMOVEACL",
+];
 
 /** Throws on a bad parameter; otherwise returns the op, to be run after availability checks. */
 export function prepareOp(ns: EmulatorNamespace, tokens: TokenStore, r: OpRequest): () => OpResponse {
+  if (ACL_OPS.includes(r.op)) return prepareAclOp(ns, r);
+  // HttpFS writes where it was asked (`data=true`); the NameNode sends the bytes to a DataNode.
+  if (r.op === "CREATE" && r.params.bool("data", false)) return prepareDataNodeOp(ns, r);
+  if (DATANODE_OPS.includes(r.op)) return redirect(ns, tokens, r);
   const { params, path, caller: c } = r;
-  const aclSpec = (withPerm: boolean): AclEntry[] =>
-    parseAclSpecParam(params.required("aclspec", r.op), withPerm);
   switch (r.op) {
     case "GETFILESTATUS":
       return () => ({ status: 200, json: { FileStatus: ns.getFileStatus(path, c) } });
@@ -56,8 +73,8 @@ export function prepareOp(ns: EmulatorNamespace, tokens: TokenStore, r: OpReques
         return { status: 200, json: { DirectoryListing: { partialListing, remainingEntries } } };
       };
     }
-    case "GETACLSTATUS":
-      return () => ({ status: 200, json: { AclStatus: ns.getAclStatus(path, c) } });
+    case "GETHOMEDIRECTORY":
+      return () => ({ status: 200, json: { Path: `/user/${c.user}` } });
     case "GETDELEGATIONTOKEN":
       if (params.get("delegation") !== undefined) {
         throw remote.illegalArgument("delegation parameter is not null.");
@@ -81,28 +98,19 @@ export function prepareOp(ns: EmulatorNamespace, tokens: TokenStore, r: OpReques
       const modes = createModes(params);
       return () => ({ status: 200, json: { boolean: ns.mkdirs(path, modes, c) } });
     }
-    case "CREATE":
-      return prepareCreate(ns, tokens, r);
+    case "RENAME": {
+      const destination = params.required("destination", r.op);
+      return () => ({ status: 200, json: { boolean: rename(ns, path, destination, c) } });
+    }
     case "DELETE": {
       const recursive = params.bool("recursive", false);
       return () => ({ status: 200, json: { boolean: ns.delete(path, recursive, c) } });
     }
-    case "SETACL": {
-      const spec = aclSpec(true);
-      return done(() => ns.setAcl(path, spec, c));
+    case "SETTIMES": {
+      const mtime = params.time("modificationtime");
+      const atime = params.time("accesstime");
+      return done(() => setTimes(ns, path, mtime, atime, c));
     }
-    case "MODIFYACLENTRIES": {
-      const spec = aclSpec(true);
-      return done(() => ns.modifyAclEntries(path, spec, c));
-    }
-    case "REMOVEACLENTRIES": {
-      const spec = aclSpec(false);
-      return done(() => ns.removeAclEntries(path, spec, c));
-    }
-    case "REMOVEDEFAULTACL":
-      return done(() => ns.removeDefaultAcl(path, c));
-    case "REMOVEACL":
-      return done(() => ns.removeAcl(path, c));
     case "SETPERMISSION": {
       const perm = params.permission("permission") ?? 0o755;
       return done(() => ns.setPermission(path, perm, c));
@@ -121,42 +129,51 @@ export function prepareOp(ns: EmulatorNamespace, tokens: TokenStore, r: OpReques
   }
 }
 
-function createModes(params: Params): { permission?: number; unmasked?: number } {
-  return { permission: params.permission("permission"), unmasked: params.permission("unmaskedpermission") };
+/** FSDirAclOp: every ACL op, reads included, first checks dfs.namenode.acls.enabled. */
+function prepareAclOp(ns: EmulatorNamespace, r: OpRequest): () => OpResponse {
+  const { params, path, caller: c } = r;
+  const aclSpec = (withPerm: boolean): AclEntry[] =>
+    parseAclSpecParam(params.required("aclspec", r.op), withPerm);
+  const run = (f: () => OpResponse) => (): OpResponse => {
+    if (r.aclsEnabled === false) {
+      throw remote.acl(
+        "The ACL operation has been rejected.  Support for ACLs has been disabled by setting dfs.namenode.acls.enabled to false.",
+      );
+    }
+    return f();
+  };
+  switch (r.op) {
+    case "GETACLSTATUS":
+      return run(() => ({ status: 200, json: { AclStatus: ns.getAclStatus(path, c) } }));
+    case "SETACL": {
+      const spec = aclSpec(true);
+      return run(done(() => ns.setAcl(path, spec, c)));
+    }
+    case "MODIFYACLENTRIES": {
+      const spec = aclSpec(true);
+      return run(done(() => ns.modifyAclEntries(path, spec, c)));
+    }
+    case "REMOVEACLENTRIES": {
+      const spec = aclSpec(false);
+      return run(done(() => ns.removeAclEntries(path, spec, c)));
+    }
+    case "REMOVEDEFAULTACL":
+      return run(done(() => ns.removeDefaultAcl(path, c)));
+    default:
+      return run(done(() => ns.removeAcl(path, c)));
+  }
 }
 
 /**
- * CREATE is two requests: the NameNode answers 307 towards a DataNode without looking at the
- * namespace; the DataNode (here: this server, `data=true`) writes and answers 201.
+ * OPEN, CREATE and APPEND: the NameNode answers 307 towards a DataNode (or, with `noredirect`,
+ * 200 with the Location); only OPEN looks at the namespace first (getBlockLocations).
  */
-function prepareCreate(ns: EmulatorNamespace, tokens: TokenStore, r: OpRequest): () => OpResponse {
-  const { params } = r;
-  const modes = createModes(params);
-  const overwrite = params.bool("overwrite", false);
-  const noredirect = params.bool("noredirect", false);
-  const replication = params.positiveInt("replication");
-  const blockSize = params.positiveInt("blocksize");
-  if (!params.bool("data", false)) {
-    const next = new URL(r.url.pathname + r.url.search, r.baseUrl);
-    next.searchParams.set("data", "true");
-    // A secure NameNode hands the DataNode a delegation token of the caller's in the redirect.
-    if (r.kerberos && params.get("delegation") === undefined)
-      next.searchParams.set("delegation", tokens.issue(r.caller.user));
-    const location = next.toString();
-    if (noredirect) return () => ({ status: 200, json: { Location: location } });
-    return () => ({ status: 307, headers: { Location: location } });
-  }
+function redirect(ns: EmulatorNamespace, tokens: TokenStore, r: OpRequest): () => OpResponse {
+  const noredirect = r.params.bool("noredirect", false);
   return () => {
-    ns.create(
-      r.path,
-      { ...modes, overwrite, replication, blockSize, data: r.body, clientMachine: r.clientAddress },
-      r.caller,
-    );
-    const hdfsUrl = new URL(r.baseUrl);
-    return { status: 201, headers: { Location: `webhdfs://${hdfsUrl.host}${encodePath(r.path)}` } };
+    if (r.op === "OPEN") ns.getFileStatus(r.path, r.caller);
+    const location = dataNodeLocation(r, (user) => tokens.issue(user));
+    if (noredirect) return { status: 200, json: { Location: location } };
+    return { status: 307, headers: { Location: location } };
   };
-}
-
-function encodePath(path: string): string {
-  return path.split("/").map(encodeURIComponent).join("/");
 }

@@ -130,6 +130,14 @@ export class Params {
     return Number(v);
   }
 
+  /** ModificationTimeParam/AccessTimeParam: milliseconds since the epoch, -1 (the default) for unchanged. */
+  time(name: string): number {
+    const v = this.get(name);
+    if (v === undefined) return -1;
+    if (!/^-?\d+$/.test(v)) throw badParam(name, `Failed to parse "${v}" as a radix-10 long integer.`);
+    return Number(v);
+  }
+
   /** validateOpParams (3.x): a required string param that is missing or empty. */
   required(name: string, op: string): string {
     const v = this.get(name);

@@ -1,5 +1,5 @@
 // Hadoop exceptions as WebHDFS reports them: class, message and the HTTP status the NameNode's
-// ExceptionHandler picks (IOException 403, FileNotFound 404, IllegalArgument 400).
+// ExceptionHandler picks (IOException and SecurityException 403, FileNotFound 404, IllegalArgument 400).
 
 export class RemoteError extends Error {
   constructor(
@@ -40,6 +40,7 @@ export const remote = {
   unsupported: make("java.lang.UnsupportedOperationException", 400),
   fileNotFound: make("java.io.FileNotFoundException", 404),
   acl: make("org.apache.hadoop.hdfs.protocol.AclException", 403),
+  security: make("java.lang.SecurityException", 403),
   accessControl: make("org.apache.hadoop.security.AccessControlException", 403),
   authorization: make("org.apache.hadoop.security.authorize.AuthorizationException", 403),
   fileAlreadyExists: make("org.apache.hadoop.fs.FileAlreadyExistsException", 403),

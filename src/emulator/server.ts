@@ -1,11 +1,11 @@
-// The WebHDFS emulator's HTTP front: node:http routing of /webhdfs/v1 to the ops, RemoteException
-// bodies, fault injection, and the /emulator/* control endpoints used by tests and benchmarks.
+// The WebHDFS emulator's HTTP front: a NameNode port routing /webhdfs/v1 to the ops (with
+// RemoteException bodies, fault injection and the /emulator/* control endpoints used by tests and
+// benchmarks) and a DataNode port that OPEN, CREATE and APPEND are redirected to.
 
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { createServer as createHttpsServer } from "node:https";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
-import { authenticate, type TokenLifetimes, TokenStore } from "./auth.ts";
+import { authenticate, type ProxyUsers, type TokenLifetimes, TokenStore } from "./auth.ts";
+import { prepareDataNodeOp } from "./datanode.ts";
 import {
   DEFAULT_FAULT_KINDS,
   drawFault,
@@ -14,13 +14,25 @@ import {
   standbyError,
   unavailablePage,
 } from "./faults.ts";
+import {
+  decodePath,
+  errorPage,
+  hostForUrl,
+  listen,
+  PREFIX,
+  readBody,
+  sendError,
+  sendJson,
+  sendOp,
+  sendRaw,
+} from "./http.ts";
 import { EmulatorNamespace } from "./namespace.ts";
-import { type OpResponse, prepareOp } from "./ops.ts";
+import { type OpRequest, prepareOp } from "./ops.ts";
 import { type HttpMethod, Params } from "./params.ts";
-import { RemoteError, remote } from "./remote-error.ts";
+import { remote } from "./remote-error.ts";
 import { type KerberosSettings, SpnegoFilter } from "./spnego.ts";
 
-export type { TokenLifetimes } from "./auth.ts";
+export type { ProxyUsers, TokenLifetimes } from "./auth.ts";
 export type { FaultKind, FaultSettings } from "./faults.ts";
 export { EmulatorNamespace } from "./namespace.ts";
 export type { KerberosSettings } from "./spnego.ts";
@@ -28,14 +40,20 @@ export type { KerberosSettings } from "./spnego.ts";
 export interface EmulatorOptions extends FaultSettings {
   /** 0 picks a free port. */
   port?: number;
+  /** Port of the emulated DataNode that serves OPEN, CREATE and APPEND (0, the default, picks one). */
+  dataNodePort?: number;
   host?: string;
   superuser?: string;
   supergroup?: string;
   standby?: boolean;
   /** dfs.ls.limit, the LISTSTATUS_BATCH page size. */
   lsLimit?: number;
-  /** user → groups, for permission checks. */
+  /** user → groups, for permission checks (a static group mapping). */
   users?: Record<string, string[]>;
+  /** hadoop.proxyuser.NAME.groups: whom each real user may impersonate with `doas`. */
+  proxyUsers?: ProxyUsers;
+  /** dfs.namenode.acls.enabled; false answers every ACL op with an AclException. */
+  aclsEnabled?: boolean;
   /** Kerberized: SPNEGO with this service principal and keytab; `user.name` is then ignored. */
   kerberos?: KerberosSettings;
   /** Serve HTTPS (swebhdfs) with this PEM key and certificate. */
@@ -47,10 +65,12 @@ export interface EmulatorOptions extends FaultSettings {
 export interface Emulator {
   url: string;
   port: number;
+  /** The emulated DataNode, where OPEN, CREATE and APPEND are redirected. */
+  dataNodeUrl: string;
   close(): Promise<void>;
   setStandby(standby: boolean): void;
   setFaults(f: FaultSettings): void;
-  /** Requests received per op (upper-cased; NULL when the op is missing), faulted ones included. */
+  /** NameNode requests received per op (upper-cased; NULL when the op is missing), faulted ones included. */
   counts(): Record<string, number>;
   resetCounts(): void;
   /** Kerberos mode: SPNEGO tokens accepted, and requests refused with 401/403. */
@@ -60,12 +80,13 @@ export interface Emulator {
   fs: EmulatorNamespace;
 }
 
-const PREFIX = "/webhdfs/v1";
 const METHODS: readonly string[] = ["GET", "PUT", "POST", "DELETE"];
+const HTML = "text/html;charset=iso-8859-1";
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
   const fs = new EmulatorNamespace(opts);
   const tokens = new TokenStore(opts.tokens);
+  const host = opts.host ?? "127.0.0.1";
   const scheme = opts.tls ? "https" : "http";
   const spnego = opts.kerberos ? new SpnegoFilter(opts.kerberos, opts.tls !== undefined) : undefined;
   const faults: Required<FaultSettings> = {
@@ -81,7 +102,31 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     if (f.latencyMs !== undefined) faults.latencyMs = f.latencyMs;
   };
 
-  async function webhdfs(req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): Promise<void> {
+  /** Everything an op needs from the HTTP request, the caller included. */
+  function opRequest(
+    req: IncomingMessage,
+    url: URL,
+    body: Buffer,
+    op: string,
+    kerberosUser?: string,
+  ): OpRequest {
+    const params = new Params(url.searchParams);
+    return {
+      op,
+      params,
+      path: decodePath(url.pathname),
+      body,
+      caller: authenticate(params, fs, tokens, kerberosUser, opts.proxyUsers),
+      baseUrl: `${scheme}://${req.headers.host ?? `${hostForUrl(host)}:${nn.port}`}`,
+      dataNodeUrl: `${scheme}://${hostForUrl(host)}:${dn.port}`,
+      url,
+      clientAddress: req.socket.remoteAddress ?? "127.0.0.1",
+      kerberos: spnego !== undefined,
+      aclsEnabled: opts.aclsEnabled ?? true,
+    };
+  }
+
+  async function namenode(req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): Promise<void> {
     const params = new Params(url.searchParams);
     const opName = (params.get("op") ?? "NULL").toUpperCase();
     counts[opName] = (counts[opName] ?? 0) + 1;
@@ -89,8 +134,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     const fault = drawFault(faults);
     if (fault === "reset") return void req.socket.resetAndDestroy();
     if (fault === "timeout") return; // never answered; close() drops the connection
-    if (fault === "503")
-      return sendRaw(res, 503, "text/html;charset=iso-8859-1", unavailablePage(url.pathname));
+    if (fault === "503") return sendRaw(res, 503, HTML, unavailablePage(url.pathname));
     let authHeaders: Record<string, string> = {};
     try {
       const method = req.method as HttpMethod;
@@ -104,33 +148,31 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
           return sendRaw(
             res,
             verdict.status,
-            "text/html;charset=iso-8859-1",
+            HTML,
             errorPage(verdict.status, verdict.message),
             verdict.headers,
           );
         kerberosUser = verdict.user;
         authHeaders = verdict.headers;
       }
-      const caller = authenticate(params, fs, tokens, kerberosUser);
-      const host = req.headers.host ?? `${hostForUrl(opts.host ?? "127.0.0.1")}:${port}`;
-      const run = prepareOp(fs, tokens, {
-        op,
-        params,
-        path: decodePath(url.pathname),
-        body,
-        caller,
-        baseUrl: `${scheme}://${host}`,
-        url,
-        clientAddress: req.socket.remoteAddress ?? "127.0.0.1",
-        kerberos: spnego !== undefined,
-      });
+      const run = prepareOp(fs, tokens, opRequest(req, url, body, op, kerberosUser));
       if (standby || fault === "standby") throw standbyError(method);
       if (fault === "retriable") throw retriableError();
       sendOp(res, run(), authHeaders);
     } catch (e) {
-      const err =
-        e instanceof RemoteError ? e : new RemoteError("java.lang.RuntimeException", String(e), 500);
-      sendRaw(res, err.status, "application/json", JSON.stringify(err.toJSON()), authHeaders);
+      sendError(res, e, authHeaders);
+    }
+  }
+
+  /** The DataNode trusts what the NameNode put in the redirect: user.name, or a delegation token. */
+  async function datanode(req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): Promise<void> {
+    try {
+      const method = req.method as HttpMethod;
+      if (!METHODS.includes(method)) throw remote.unsupported(`HTTP method ${req.method} is not supported`);
+      const op = new Params(url.searchParams).op(method);
+      sendOp(res, prepareDataNodeOp(fs, opRequest(req, url, body, op))());
+    } catch (e) {
+      sendError(res, e);
     }
   }
 
@@ -158,39 +200,33 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     return [404, { error: "not found" }];
   }
 
-  const handler = (req: IncomingMessage, res: ServerResponse) => {
-    readBody(req)
-      .then((body) => {
-        const url = new URL(req.url ?? "/", "http://emulator");
-        if (url.pathname === PREFIX || url.pathname.startsWith(`${PREFIX}/`))
-          return webhdfs(req, res, url, body);
-        if (url.pathname.startsWith("/emulator/")) {
-          const [status, doc] = control(req, url, body);
-          sendJson(res, status, doc);
-        } else {
-          sendRaw(res, 404, "text/plain", "Not Found\n");
-        }
-      })
-      .catch(() => req.socket.destroy());
-  };
-  const server = opts.tls ? createHttpsServer(opts.tls, handler) : createServer(handler);
-  // Longer than the usual client pool idle time, so a reused connection is not closed under it.
-  server.keepAliveTimeout = 30_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const route =
+    (webhdfs: typeof namenode, withControl: boolean) => (req: IncomingMessage, res: ServerResponse) => {
+      readBody(req)
+        .then((body) => {
+          const url = new URL(req.url ?? "/", "http://emulator");
+          if (url.pathname === PREFIX || url.pathname.startsWith(`${PREFIX}/`))
+            return webhdfs(req, res, url, body);
+          if (withControl && url.pathname.startsWith("/emulator/")) {
+            const [status, doc] = control(req, url, body);
+            sendJson(res, status, doc);
+          } else {
+            sendRaw(res, 404, "text/plain", "Not Found\n");
+          }
+        })
+        .catch(() => req.socket.destroy());
+    };
+  const nn = await listen(route(namenode, true), { port: opts.port ?? 0, host, tls: opts.tls });
+  const dn = await listen(route(datanode, false), { port: opts.dataNodePort ?? 0, host, tls: opts.tls });
 
   return {
-    url: `${scheme}://${hostForUrl(opts.host ?? "127.0.0.1")}:${port}`,
-    port,
+    url: `${scheme}://${hostForUrl(host)}:${nn.port}`,
+    port: nn.port,
+    dataNodeUrl: `${scheme}://${hostForUrl(host)}:${dn.port}`,
     fs,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: async () => {
+      await Promise.all([nn.close(), dn.close()]);
+    },
     setStandby: (b) => {
       standby = b;
     },
@@ -202,62 +238,4 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     issueToken: (user) => tokens.issue(user),
     authCounts: () => ({ handshakes: spnego?.handshakes ?? 0, refused: spnego?.refused ?? 0 }),
   };
-}
-
-function hostForUrl(host: string): string {
-  return host.includes(":") ? `[${host}]` : host;
-}
-
-function decodePath(pathname: string): string {
-  const rest = pathname.slice(PREFIX.length);
-  try {
-    return `/${rest
-      .split("/")
-      .filter((s) => s !== "")
-      .map(decodeURIComponent)
-      .join("/")}`;
-  } catch {
-    throw remote.illegalArgument(`Invalid path: ${rest}`);
-  }
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
-
-/** Jetty's headers on every NameNode answer. */
-const COMMON_HEADERS = { "Cache-Control": "no-cache", Pragma: "no-cache", "X-FRAME-OPTIONS": "SAMEORIGIN" };
-
-function sendRaw(
-  res: ServerResponse,
-  status: number,
-  type: string,
-  body: string,
-  extra: Record<string, string> = {},
-) {
-  const buf = Buffer.from(body, "utf8");
-  res.writeHead(status, { ...COMMON_HEADERS, ...extra, "Content-Type": type, "Content-Length": buf.length });
-  res.end(buf);
-}
-
-function sendJson(res: ServerResponse, status: number, doc: unknown): void {
-  sendRaw(res, status, "application/json", JSON.stringify(doc));
-}
-
-/** Ops without a JSON answer reply with an empty application/octet-stream body. */
-function sendOp(res: ServerResponse, r: OpResponse, authHeaders: Record<string, string> = {}): void {
-  const headers = { ...authHeaders, ...r.headers };
-  if (r.json === undefined) sendRaw(res, r.status, "application/octet-stream", "", headers);
-  else sendRaw(res, r.status, "application/json", JSON.stringify(r.json), headers);
-}
-
-/** Jetty's error page, as the authentication filter's sendError produces it. */
-function errorPage(status: number, message: string): string {
-  const text = message.replace(/[<>&]/g, "");
-  return `<html>\n<head>\n<meta http-equiv="Content-Type" content="text/html;charset=utf-8"/>\n<title>Error ${status} ${text}</title>\n</head>\n<body><h2>HTTP ERROR ${status}</h2>\n<p>Problem accessing /webhdfs/v1. Reason:\n<pre>    ${text}</pre></p>\n</body>\n</html>\n`;
 }

@@ -62,15 +62,14 @@ describe("WebHDFS REST API examples", () => {
     });
   });
 
-  it("CREATE redirects with 307 to data=true, then the data request answers 201 with a Location", async () => {
+  it("CREATE redirects with 307 to the DataNode, which answers 201 with an hdfs:// Location", async () => {
     const first = await call(t.emu, "PUT", "/c/a.patch", "op=CREATE&user.name=hdfs&permission=640");
     assert.equal(first.status, 307);
     assert.equal(first.text, "");
     const location = first.headers.get("location")!;
     const loc = new URL(location);
-    assert.equal(loc.origin, t.emu.url);
+    assert.equal(loc.origin, t.emu.dataNodeUrl);
     assert.equal(loc.pathname, "/webhdfs/v1/c/a.patch");
-    assert.equal(loc.searchParams.get("data"), "true");
     assert.equal(loc.searchParams.get("op"), "CREATE");
     // The NameNode step does not touch the namespace.
     assert.equal((await call(t.emu, "GET", "/c/a.patch", "op=GETFILESTATUS")).status, 404);
@@ -78,7 +77,7 @@ describe("WebHDFS REST API examples", () => {
     const res = await fetch(location, { method: "PUT", body: "Hello, webhdfs user!\n", redirect: "manual" });
     assert.equal(res.status, 201);
     assert.equal(res.headers.get("content-length"), "0");
-    assert.equal(res.headers.get("location"), `webhdfs://${loc.host}/c/a.patch`);
+    assert.equal(res.headers.get("location"), `hdfs://${new URL(t.emu.url).host}/c/a.patch`);
     const st = (await call(t.emu, "GET", "/c/a.patch", "op=GETFILESTATUS")).json.FileStatus;
     assert.equal(st.type, "FILE");
     assert.equal(st.length, 21);
@@ -102,7 +101,8 @@ describe("WebHDFS REST API examples", () => {
   it("CREATE with noredirect=true returns the Location as JSON", async () => {
     const r = await call(t.emu, "PUT", "/c/n", "op=CREATE&noredirect=true&user.name=hdfs");
     assert.equal(r.status, 200);
-    assert.match(r.json.Location, /\/webhdfs\/v1\/c\/n\?.*data=true/);
+    assert.match(r.json.Location, /\/webhdfs\/v1\/c\/n\?.*op=CREATE/);
+    assert.equal(new URL(r.json.Location).origin, t.emu.dataNodeUrl);
   });
 
   it("CREATE defaults to 644 and refuses a directory", async () => {

@@ -273,7 +273,7 @@ export class WebhdfsClient {
       : kerberosOnly
         ? await s.kerberos(origin, send)
         : await s.send(origin, send);
-    const location = res.status === 307 ? res.headers.location : undefined;
+    const location = res.status === 307 && op === "CREATE" ? res.headers.location : undefined;
     if (typeof location === "string") return { text: res.text, location };
     if (res.status < 200 || res.status >= 300) throw parseErrorResponse(res.status, res.text, op, path);
     return { text: res.text };

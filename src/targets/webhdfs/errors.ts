@@ -71,7 +71,24 @@ function remoteExceptionOf(
   const javaClassName = typeof re.javaClassName === "string" ? re.javaClassName : "";
   const exception =
     typeof re.exception === "string" ? re.exception : (javaClassName.split(".").pop() ?? "RemoteException");
-  return { javaClassName, exception, message: typeof re.message === "string" ? re.message : "" };
+  const message = typeof re.message === "string" ? re.message : "";
+  return unwrapIdentityFailure({ javaClassName, exception, message });
+}
+
+const UGI_FAILURE = /^Failed to obtain user group information:\s+([\w.$]+):\s+([\s\S]*)$/;
+
+/**
+ * The NameNode reports every failure to establish the caller (a bad token, a refused doas) as a
+ * SecurityException naming the real one in its message; unwrap it, as WebHdfsFileSystem does.
+ */
+function unwrapIdentityFailure(re: { javaClassName: string; exception: string; message: string }) {
+  const m = re.exception === "SecurityException" ? UGI_FAILURE.exec(re.message) : null;
+  if (!m) return re;
+  const javaClassName = m[1]!;
+  const exception = javaClassName.slice(
+    Math.max(javaClassName.lastIndexOf("."), javaClassName.lastIndexOf("$")) + 1,
+  );
+  return { javaClassName, exception, message: m[2]! };
 }
 
 export type FailureKind = "final" | "retry" | "failover";
@@ -110,6 +127,8 @@ export function classifyFailure(err: unknown): FailureKind {
   if (err instanceof WebhdfsRemoteError) {
     // A standby wraps some failures (an InvalidToken, for one) so only the message names it.
     if (err.is("StandbyException") || err.remoteMessage.endsWith("StandbyException")) return "failover";
+    // A safe mode turned on by an operator stays until one turns it off; only startup's passes.
+    if (err.is("SafeModeException") && /turned on manually/.test(err.remoteMessage)) return "final";
     if (err.is("RetriableException") || err.is("SafeModeException")) return "retry";
     if (FINAL_EXCEPTIONS.some((e) => err.is(e))) return "final";
     return err.status >= 500 ? "retry" : "final";

@@ -144,15 +144,26 @@ class WebhdfsNode implements TargetNode {
       if (plan.remove.length > 0) await this.client.removeAclEntries(this.path, plan.remove);
       if (plan.modify.length > 0) await this.client.modifyAclEntries(this.path, plan.modify);
     } catch (err) {
-      throw explainWriteFailure(this.path, err);
+      throw explainAclFailure(this.path, err);
     }
     this.observed = next;
   }
 }
 
-/** Two AclExceptions have a grantsync meaning: someone else's entries got in the way. */
-function explainWriteFailure(path: string, err: unknown): unknown {
+/** Three AclExceptions have a grantsync meaning: ACLs are off, or someone else's entries got in the way. */
+function explainAclFailure(path: string, err: unknown): unknown {
   if (!(err instanceof WebhdfsRemoteError) || !err.is("AclException")) return err;
+  if (/Support for ACLs has been disabled/.test(err.remoteMessage)) {
+    return new GsError(
+      "GS_WEBHDFS_REMOTE",
+      `${path}: the NameNode has ACLs disabled (dfs.namenode.acls.enabled=false)`,
+      {
+        location: path,
+        cause: err,
+        hint: "Set dfs.namenode.acls.enabled=true in hdfs-site.xml on every NameNode and restart them; HDFS refuses every ACL operation until then.",
+      },
+    );
+  }
   if (/exceeds maximum of/.test(err.remoteMessage)) {
     return new GsError("GS_ACL_TOO_MANY", `${path}: ${err.remoteMessage}`, { location: path, cause: err });
   }

@@ -35,6 +35,20 @@ describe("parseErrorResponse", () => {
     assert.equal(err.javaClassName, "");
   });
 
+  it("unwraps the SecurityException a NameNode wraps identity failures in, as WebHdfsFileSystem does", () => {
+    const body = remote(
+      "java.lang.SecurityException",
+      "Failed to obtain user group information: org.apache.hadoop.security.token.SecretManager$InvalidToken: token (abc) is expired",
+    );
+    const err = parseErrorResponse(403, body, "GETFILESTATUS", "/p");
+    assert.ok(err instanceof WebhdfsRemoteError);
+    assert.equal(err.exception, "InvalidToken");
+    assert.equal(err.javaClassName, "org.apache.hadoop.security.token.SecretManager$InvalidToken");
+    assert.equal(err.remoteMessage, "token (abc) is expired");
+    const plain = parseErrorResponse(403, remote("java.lang.SecurityException", "other"), "OP", "/p");
+    assert.equal((plain as WebhdfsRemoteError).exception, "SecurityException");
+  });
+
   it("reports a 401 as an authentication failure", () => {
     assert.ok(isGsError(parseErrorResponse(401, "", "GETFILESTATUS", "/"), "GS_WEBHDFS_AUTH"));
   });
@@ -51,6 +65,26 @@ describe("classifyFailure", () => {
         err(403, "org.apache.hadoop.security.token.SecretManager$InvalidToken", "x StandbyException"),
       ),
       "failover",
+    );
+  });
+
+  it("retries a safe mode the NameNode is starting in, not one an operator turned on", () => {
+    const safe = "org.apache.hadoop.hdfs.server.namenode.SafeModeException";
+    assert.equal(
+      classifyFailure(
+        err(403, safe, "Name node is in safe mode.\nThe reported blocks 10 needs additional 5 blocks."),
+      ),
+      "retry",
+    );
+    assert.equal(
+      classifyFailure(
+        err(
+          403,
+          safe,
+          'Name node is in safe mode.\nIt was turned on manually. Use "hdfs dfsadmin -safemode leave" to turn safe mode off.',
+        ),
+      ),
+      "final",
     );
   });
 

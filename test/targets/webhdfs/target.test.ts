@@ -226,3 +226,25 @@ describe("WebhdfsTarget node and write", () => {
     assert.ok(sameAcl((await target.node("/bits"))!.acl, next));
   });
 });
+
+describe("WebhdfsTarget on a NameNode with dfs.namenode.acls.enabled = false", () => {
+  const emus = useEmulators(1, { aclsEnabled: false });
+  let target: WebhdfsTarget;
+  before(() => {
+    emus[0]!.fs.mkdirs("/w/t");
+    target = newTarget(emus);
+  });
+  after(() => target.close());
+
+  it("reads paths as minimal ACLs and says clearly why a write is refused", async () => {
+    const node = (await target.node("/w/t"))!;
+    assert.equal(formatAclSpec(node.acl), "user::rwx,group::r-x,other::r-x");
+    await assert.rejects(
+      node.write(spec("user::rwx,group::r-x,group:eng:r-x,mask::r-x,other::r-x")),
+      (e) =>
+        isGsError(e, "GS_WEBHDFS_REMOTE") &&
+        /ACLs disabled \(dfs\.namenode\.acls\.enabled=false\)/.test(e.message) &&
+        /Set dfs\.namenode\.acls\.enabled=true/.test(e.hint),
+    );
+  });
+});
