@@ -39,6 +39,8 @@ export const ERROR_CATALOG = {
   GS_PLAN_READ: "The saved plan file is unreadable or was made for another config.",
   GS_STATE: "The state directory is unreadable or corrupt; check [state] dir.",
   GS_JOURNAL: "The journal is unreadable; check the state directory.",
+  GS_JOURNAL_WRITE:
+    "Free space where [state] dir lives (or fix the error named), then apply again; every path written so far is journaled and undoable.",
   GS_RUN_UNKNOWN: "List runs with `grantsync runs`; undo takes one of those ids.",
   GS_LOCKED: "Another grantsync process holds the state lock; stop it or wait for it.",
   GS_LEADERSHIP_LOST:

@@ -116,7 +116,7 @@ export async function walkManaged(input: WalkInput, handlers: WalkHandlers): Pro
       });
     } catch (err) {
       const e = toGsError(err, "GS_TARGET_IO", { location: root });
-      if (targetUnreachable(e)) throw e;
+      if (stopsRun(e)) throw e;
       problem({ path: root, code: e.code, message: e.message });
     }
     if (problems === 0 && !input.signal?.aborted) cleanRoots.push(root);
@@ -130,6 +130,11 @@ export async function walkManaged(input: WalkInput, handlers: WalkHandlers): Pro
  */
 export function targetUnreachable(e: GsError): boolean {
   return e.code === "GS_WEBHDFS_UNAVAILABLE" || e.code === "GS_WEBHDFS_AUTH";
+}
+
+/** An unreachable target, or a journal that can no longer be written ahead: no path may follow. */
+export function stopsRun(e: GsError): boolean {
+  return targetUnreachable(e) || e.code === "GS_JOURNAL_WRITE";
 }
 
 function baseName(path: string): string {

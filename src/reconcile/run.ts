@@ -7,9 +7,9 @@ import type { Config } from "../config/types.ts";
 import { GsError, toGsError } from "../errors.ts";
 import type { Target } from "../targets/target.ts";
 import { breakerError, checkBreaker } from "./breaker.ts";
-import { type Decision, targetUnreachable, walkManaged } from "./engine.ts";
+import { type Decision, stopsRun, walkManaged } from "./engine.ts";
 import { excludedNames } from "./exclusions.ts";
-import { JournalWriter, newRunId } from "./journal.ts";
+import { JournalWriter, newRunId } from "./journal-writer.ts";
 import { acquireLock } from "./lock.ts";
 import { ownedByPendingRuns } from "./ownership.ts";
 import { type Plan, PlanBuilder } from "./plan.ts";
@@ -137,7 +137,7 @@ async function applyLocked(session: Session, opts: ApplyOptions): Promise<ApplyR
     }
     journal ??= new JournalWriter(store.journalDir, { run, kind: "apply", target: session.targetId });
     adoptions.record(change.path, d.merge.newlyAdopted, []);
-    journal.change(change.path, change.type, before, d.merge.next);
+    await journal.intend(change.path, change.type, before, d.merge.next);
     try {
       await d.node.write(d.merge.next);
     } catch (err) {
@@ -145,7 +145,7 @@ async function applyLocked(session: Session, opts: ApplyOptions): Promise<ApplyR
       journal.outcome(change.path, false, { code: e.code, message: e.message });
       builder.problem({ path: change.path, code: e.code, message: e.message });
       failed++;
-      if (targetUnreachable(e)) throw e;
+      if (stopsRun(e)) throw e;
       return false;
     }
     journal.outcome(change.path, true);

@@ -9,7 +9,8 @@ import { findRoot } from "../compile/locations.ts";
 import { GsError, toGsError } from "../errors.ts";
 import type { Target } from "../targets/target.ts";
 import type { JournalRecord } from "./journal.ts";
-import { JournalWriter, newRunId, readRun } from "./journal.ts";
+import { readRun } from "./journal.ts";
+import { JournalWriter, newRunId } from "./journal-writer.ts";
 import { acquireLock } from "./lock.ts";
 import type { ManagedState, StateStore } from "./state.ts";
 
@@ -37,6 +38,7 @@ export async function undoRun(
 ): Promise<UndoResult> {
   store.ensure();
   const lock = acquireLock(store.dir, `undo ${of}`);
+  let writer: JournalWriter | undefined;
   try {
     const journal = readRun(store.journalDir, of);
     if (journal.start.target !== targetId) {
@@ -52,7 +54,6 @@ export async function undoRun(
     const regained = regainedKeys(records);
     if (regained.size > 0) store.save(withRegained(store.load(targetId), regained));
     const run = newRunId();
-    let writer: JournalWriter | undefined;
     const outcomes: UndoOutcome[] = [];
     for (const { rec, node } of nodes) {
       if (!node) {
@@ -68,7 +69,7 @@ export async function undoRun(
         continue;
       }
       writer ??= new JournalWriter(store.journalDir, { run, kind: "undo", of, target: targetId });
-      writer.change(rec.path, rec.type, node.acl, rec.before);
+      await writer.intend(rec.path, rec.type, node.acl, rec.before);
       try {
         await node.write(rec.before);
         writer.outcome(rec.path, true);
@@ -90,6 +91,9 @@ export async function undoRun(
     };
     writer?.end({ restored: result.restored, conflicts: result.conflicts, failed: result.failed });
     return result;
+  } catch (err) {
+    writer?.close();
+    throw err;
   } finally {
     lock.release();
   }

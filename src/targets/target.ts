@@ -36,7 +36,11 @@ export interface SkippedPath {
 }
 
 export interface WalkOptions {
-  /** Called for every node, parent before children. The walk waits for it before moving past the node. */
+  /**
+   * Called for every node, parent before children. A visit that returns a promise may still be
+   * pending while the walk visits the next nodes (a bounded number, so a writer can journal them as
+   * one batch); none is pending once walk() settles.
+   */
   visit: (node: TargetNode) => void | Promise<void>;
   /** Called for everything the walk refuses to look at or write. */
   skip: (skipped: SkippedPath) => void;

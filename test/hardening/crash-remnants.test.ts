@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { listRuns } from "../../src/reconcile/journal.ts";
+import { encodeLine } from "../../src/reconcile/journal-record.ts";
 import { StateStore } from "../../src/reconcile/state.ts";
 
 describe("remnants of a crash in the state directory", () => {
@@ -18,8 +19,14 @@ describe("remnants of a crash in the state directory", () => {
     mkdirSync(journal, { recursive: true });
     writeFileSync(join(journal, "20260101T000000Z-aaaaaa.jsonl"), "");
     writeFileSync(join(journal, "20260101T000001Z-bbbbbb.jsonl"), '{"t":"start","run":"20260101T0');
-    const start = { t: "start", run: "20260101T000002Z-cccccc", kind: "apply", time: "x", target: "posix" };
-    writeFileSync(join(journal, "20260101T000002Z-cccccc.jsonl"), `${JSON.stringify(start)}\n`);
+    const start = encodeLine({
+      t: "start",
+      run: "20260101T000002Z-cccccc",
+      kind: "apply",
+      time: "x",
+      target: "posix",
+    });
+    writeFileSync(join(journal, "20260101T000002Z-cccccc.jsonl"), start);
     assert.deepEqual(
       listRuns(journal).map((r) => [r.run, r.complete]),
       [["20260101T000002Z-cccccc", false]],

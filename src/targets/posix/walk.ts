@@ -157,7 +157,45 @@ function join(dir: string, name: string): string {
 const DT_HINT = (d: { isDirectory(): boolean; isFile(): boolean }): NodeType | undefined =>
   d.isDirectory() ? "dir" : d.isFile() ? "file" : undefined;
 
-/** Walks below an opened start. Takes ownership of start.fd. */
+/**
+ * Visits left pending at once. Each holds its node's fd, so a writer that journals in batches (one
+ * flush for many paths) gets a batch this large before the walk waits for it.
+ */
+const MAX_PENDING = 1024;
+
+/** Visits still settling; a failure is kept and thrown at the walk's next wait. */
+class PendingVisits {
+  private readonly inflight = new Set<Promise<void>>();
+  private failure: { error: unknown } | undefined;
+
+  add(visit: Promise<void>): void {
+    const tracked: Promise<void> = visit.then(
+      () => {
+        this.inflight.delete(tracked);
+      },
+      (error: unknown) => {
+        this.inflight.delete(tracked);
+        this.failure ??= { error };
+      },
+    );
+    this.inflight.add(tracked);
+  }
+
+  get full(): boolean {
+    return this.inflight.size >= MAX_PENDING;
+  }
+
+  /** Waits for every pending visit, then throws the first failure among them. */
+  async drain(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.all(this.inflight);
+    if (this.failure) throw this.failure.error;
+  }
+}
+
+/**
+ * Walks below an opened start. Takes ownership of start.fd. A visit that returns a promise may stay
+ * pending while the walk goes on (up to MAX_PENDING of them); none is pending when the walk returns.
+ */
 export async function walkFrom(
   ctx: NodeContext,
   start: Opened,
@@ -166,6 +204,7 @@ export async function walkFrom(
   options: WalkOptions,
 ): Promise<void> {
   const { visit, skip, descend, signal } = options;
+  const pending = new PendingVisits();
 
   // The node for an opened fd, or undefined (fd closed, skip reported) when it cannot be read.
   const nodeFor = (o: Opened, nodePath: string): PosixNode | undefined => {
@@ -178,42 +217,47 @@ export async function walkFrom(
     }
   };
 
-  // Most of a tree is files: a synchronous visit of one costs no promise at all.
-  const visitFile = (o: Opened, nodePath: string): Promise<void> | undefined => {
-    const node = nodeFor(o, nodePath);
-    if (!node) return undefined;
-    const done = () => {
-      node.release();
-      close(o.fd);
-    };
+  /** The visit's promise with the node released once it settles, or undefined when it was synchronous. */
+  const visitNode = (node: PosixNode): Promise<void> | undefined => {
     let r: void | Promise<void>;
     try {
       r = visit(node);
     } catch (err) {
-      done();
+      node.release();
       throw err;
     }
     if (!r) {
-      done();
+      node.release();
       return undefined;
     }
-    return Promise.resolve(r).finally(done);
+    return Promise.resolve(r).finally(() => node.release());
   };
 
-  // A directory stays open (its fd anchors every openat below it) until its subtree is done.
+  // Most of a tree is files: a synchronous visit of one costs no promise at all.
+  const visitFile = (o: Opened, nodePath: string): void => {
+    const node = nodeFor(o, nodePath);
+    if (!node) return;
+    let visiting: Promise<void> | undefined;
+    try {
+      visiting = visitNode(node);
+    } finally {
+      if (visiting) pending.add(visiting.finally(() => close(o.fd)));
+      else close(o.fd);
+    }
+  };
+
+  // A directory stays open (its fd anchors every openat below it) until its subtree is done and
+  // its own visit settled.
   const visitDir = async (o: Opened, nodePath: string): Promise<void> => {
     const node = nodeFor(o, nodePath);
     if (!node) return;
+    let visiting: Promise<void> | undefined;
     try {
-      try {
-        const r = visit(node);
-        if (r) await r;
-      } finally {
-        node.release();
-      }
+      visiting = visitNode(node);
       if (descend === undefined || descend(node)) await children(o.fd, nodePath);
     } finally {
-      close(o.fd);
+      if (visiting) pending.add(visiting.finally(() => close(o.fd)));
+      else close(o.fd);
     }
   };
 
@@ -231,6 +275,7 @@ export async function walkFrom(
     }
     for (const d of entries) {
       signal?.throwIfAborted();
+      if (pending.full) await pending.drain();
       const name = d.name;
       const childPath = join(dirPath, name);
       if (name.includes("\uFFFD")) {
@@ -249,16 +294,20 @@ export async function walkFrom(
       const child = openChild(dirfd, name, rootDev, DT_HINT(d));
       if ("reason" in child) skip({ path: childPath, ...child });
       else if (child.type === "dir") await visitDir(child, childPath);
-      else {
-        const pending = visitFile(child, childPath);
-        if (pending) await pending;
-      }
+      else visitFile(child, childPath);
     }
   };
 
-  signal?.throwIfAborted();
-  if (start.type === "dir") await visitDir(start, path);
-  else await visitFile(start, path);
+  try {
+    signal?.throwIfAborted();
+    if (start.type === "dir") await visitDir(start, path);
+    else visitFile(start, path);
+  } catch (err) {
+    // No visit may still be writing once the walk returns, even when it failed.
+    await pending.drain().catch(() => undefined);
+    throw err;
+  }
+  await pending.drain();
 }
 
 export function skipFromError(path: string, err: unknown): SkippedPath {

@@ -132,6 +132,46 @@ describe("PosixTarget never writes through symlinks or special files", { timeout
     assert.ok(res.skipped.every((s) => s.reason === "error" && /UTF-8/.test(s.detail ?? "")));
   });
 
+  it("leaves visits pending while it walks on, writes each through its own fd, and returns with none open", async () => {
+    const fds = fdCount();
+    const waiting: (() => void)[] = [];
+    const written: string[] = [];
+    let openDuringWalk = 0;
+    await target.walk(root, {
+      visit: (n) =>
+        new Promise<void>((resolve) => {
+          waiting.push(() => {
+            written.push(n.path);
+            resolve();
+          });
+          // Settled only once every node was visited: the walk had them all pending at once.
+          if (waiting.length === 3) {
+            openDuringWalk = fdCount() - fds;
+            setImmediate(() => {
+              for (const w of waiting.splice(0)) w();
+            });
+          }
+        }),
+      skip: () => {},
+    });
+    assert.ok(openDuringWalk >= 3, `${openDuringWalk} fds held by pending visits`);
+    assert.deepEqual(written.sort(), [root, path.join(root, "plain"), path.join(root, "sub")].sort());
+    assert.equal(fdCount(), fds);
+  });
+
+  it("rejects with a pending visit's failure after every other visit settled", async () => {
+    const fds = fdCount();
+    await assert.rejects(
+      target.walk(root, {
+        visit: (n) =>
+          n.path.endsWith("/plain") ? Promise.reject(new Error("late boom")) : Promise.resolve(),
+        skip: () => {},
+      }),
+      /late boom/,
+    );
+    assert.equal(fdCount(), fds);
+  });
+
   it("closes every fd when visit throws, when descend says no and on abort", async () => {
     const fds = fdCount();
     await assert.rejects(

@@ -1,0 +1,99 @@
+// One journal line: a JSON record whose last field is a CRC-32 of the rest, so a record torn by a
+// crash or a full disk, or edited by hand, is told apart from one grantsync wrote.
+
+import { crc32 } from "node:zlib";
+import { aclFromRecord, type EntryRecord } from "../acl/record.ts";
+import type { NodeType } from "../targets/target.ts";
+
+export type RunKind = "apply" | "undo";
+
+export interface JournalStart {
+  t: "start";
+  run: string;
+  kind: RunKind;
+  time: string;
+  target: string;
+  /** For undo runs: the run being undone. */
+  of?: string;
+  user?: string;
+}
+
+export interface JournalChange {
+  t: "change";
+  path: string;
+  type: NodeType;
+  before: EntryRecord[];
+  after: EntryRecord[];
+}
+
+export interface JournalOutcome {
+  t: "done" | "fail";
+  path: string;
+  code?: string;
+  message?: string;
+}
+
+export interface JournalEnd {
+  t: "end";
+  time: string;
+  summary: Record<string, number>;
+}
+
+export type JournalLine = JournalStart | JournalChange | JournalOutcome | JournalEnd;
+
+/** `,"crc":"xxxxxxxx"}`: fixed width, so the checked text is the line minus its last 18 bytes. */
+const SUFFIX_LENGTH = 18;
+const SUFFIX = /,"crc":"([0-9a-f]{8})"\}$/;
+
+function checksum(text: string): string {
+  return crc32(text).toString(16).padStart(8, "0");
+}
+
+/** A record's JSON text (an object), as a line: checksum and newline added. */
+export function lineOf(body: string): string {
+  return `${body.slice(0, -1)},"crc":"${checksum(body)}"}\n`;
+}
+
+export function encodeLine(rec: JournalLine): string {
+  return lineOf(JSON.stringify(rec));
+}
+
+/** The record a line holds, or why it is refused (never quoting the line: it may be anything). */
+export function decodeLine(raw: string): JournalLine | { refused: string } {
+  const m = SUFFIX.exec(raw);
+  if (!m) return { refused: "the record has no checksum" };
+  const body = `${raw.slice(0, -SUFFIX_LENGTH)}}`;
+  if (checksum(body) !== m[1]) return { refused: "the record's checksum does not match: torn or edited" };
+  let rec: unknown;
+  try {
+    rec = JSON.parse(body);
+  } catch {
+    return { refused: "the record is not JSON" };
+  }
+  return wellFormed(rec) ? rec : { refused: "the record is not a well-formed journal record" };
+}
+
+const str = (v: unknown): v is string => typeof v === "string";
+
+function wellFormed(rec: unknown): rec is JournalLine {
+  if (typeof rec !== "object" || rec === null) return false;
+  const r = rec as Record<string, unknown>;
+  switch (r.t) {
+    case "start":
+      return str(r.run) && (r.kind === "apply" || r.kind === "undo") && str(r.time) && str(r.target);
+    case "change":
+      return (
+        str(r.path) &&
+        (r.type === "dir" || r.type === "file") &&
+        aclFromRecord(r.before) !== undefined &&
+        aclFromRecord(r.after) !== undefined
+      );
+    case "done":
+    case "fail":
+      return str(r.path);
+    case "end":
+      return str(r.time) && typeof r.summary === "object" && r.summary !== null;
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,200 @@
+// Writes a run's journal ahead of its paths, in batches: the before/after of every path staged in
+// one turn of the event loop go to disk in one write and one fdatasync, before any of them is touched.
+
+import { closeSync, fdatasyncSync, fsyncSync, ftruncateSync, openSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import type { Acl } from "../acl/entry.ts";
+import { aclToRecord } from "../acl/record.ts";
+import { GsError } from "../errors.ts";
+import type { NodeType } from "../targets/target.ts";
+import { encodeLine, type JournalOutcome, type JournalStart, lineOf } from "./journal-record.ts";
+
+/** A batch this large is written at once rather than at the end of the event loop's turn. */
+const MAX_BATCH = 4096;
+
+export function newRunId(now = new Date()): string {
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
+  return `${stamp}-${Math.random().toString(16).slice(2, 8)}`;
+}
+
+interface Batch {
+  promise: Promise<void>;
+  resolve(): void;
+  reject(err: GsError): void;
+}
+
+function newBatch(): Batch {
+  let resolve!: () => void;
+  let reject!: (err: GsError) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+export class JournalWriter {
+  readonly run: string;
+  readonly file: string;
+  private fd: number;
+  /** Bytes on disk that end on a complete record: a failed write is cut back to this. */
+  private size = 0;
+  private staged = "";
+  private stagedPaths = 0;
+  private batch: Batch | undefined;
+  /** Outcome lines ride with the next batch: a kill can lose only outcomes, and then undo re-checks. */
+  private outcomes = "";
+  /** Set once a write failed: nothing more is written, and no further path may be touched. */
+  private failure: GsError | undefined;
+
+  constructor(dir: string, start: Omit<JournalStart, "t" | "time">) {
+    this.run = start.run;
+    this.file = join(dir, `${start.run}.jsonl`);
+    try {
+      this.fd = openSync(this.file, "ax", 0o640);
+    } catch (err) {
+      throw writeError(this.file, err, 0);
+    }
+    try {
+      this.append(encodeLine({ t: "start", time: new Date().toISOString(), ...start }), 0);
+    } catch (err) {
+      closeSync(this.fd);
+      throw err;
+    }
+  }
+
+  /**
+   * Stages a path's before and after. Resolves once the batch holding them is written and flushed;
+   * rejects (GS_JOURNAL_WRITE) when it could not be, and then the path must be left untouched.
+   */
+  intend(path: string, type: NodeType, before: Acl, after: Acl): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    this.staged += lineOf(
+      `{"t":"change","path":${JSON.stringify(path)},"type":"${type}",${images(before, after)}}`,
+    );
+    this.stagedPaths++;
+    if (!this.batch) {
+      this.batch = newBatch();
+      setImmediate(() => this.commit());
+    }
+    const { promise } = this.batch;
+    if (this.stagedPaths >= MAX_BATCH) this.commit();
+    return promise;
+  }
+
+  outcome(path: string, ok: boolean, error?: { code: string; message: string }): void {
+    const rec: JournalOutcome = ok ? { t: "done", path } : { t: "fail", path, ...error };
+    this.outcomes += encodeLine(rec);
+  }
+
+  end(summary: Record<string, number>): void {
+    try {
+      if (this.batch)
+        throw new GsError("GS_INTERNAL", "the run ended with paths still waiting on the journal");
+      if (this.failure) return;
+      const end = encodeLine({ t: "end", time: new Date().toISOString(), summary });
+      this.append(`${this.takeOutcomes()}${end}`, 0);
+    } finally {
+      this.close();
+    }
+  }
+
+  /** Closes without an end record: the run stopped, and `runs` lists it as incomplete. */
+  close(): void {
+    if (this.fd < 0) return;
+    if (!this.failure && this.outcomes !== "") {
+      try {
+        this.append(this.takeOutcomes(), 0);
+      } catch {
+        // The run is already stopping for another reason, which must not be masked. Paths whose
+        // outcome is missing read as pending, and undo checks their current ACL anyway.
+      }
+    }
+    fsyncSync(this.fd);
+    closeSync(this.fd);
+    this.fd = -1;
+  }
+
+  private commit(): void {
+    const batch = this.batch;
+    if (!batch) return;
+    this.batch = undefined;
+    const text = this.takeOutcomes() + this.staged;
+    const paths = this.stagedPaths;
+    this.staged = "";
+    this.stagedPaths = 0;
+    try {
+      this.append(text, paths);
+    } catch (err) {
+      batch.reject(err as GsError);
+      return;
+    }
+    batch.resolve();
+  }
+
+  private takeOutcomes(): string {
+    const text = this.outcomes;
+    this.outcomes = "";
+    return text;
+  }
+
+  /** Writes all of `text` and flushes it, or cuts the file back to its last complete record and throws. */
+  private append(text: string, paths: number): void {
+    const buf = Buffer.from(text);
+    try {
+      for (let off = 0; off < buf.length; ) {
+        const n = writeSync(this.fd, buf, off);
+        // A short write is how a filling disk first shows; the next write would say ENOSPC.
+        if (n <= 0) throw Object.assign(new Error("nothing written"), { code: "ENOSPC" });
+        off += n;
+      }
+      fdatasyncSync(this.fd);
+    } catch (err) {
+      this.failure = writeError(this.file, err, paths);
+      try {
+        ftruncateSync(this.fd, this.size);
+      } catch {
+        // Then the file ends in a torn fragment, which readers skip, or in change records of paths
+        // that were never touched, which undo finds already as they were.
+      }
+      throw this.failure;
+    }
+    this.size += buf.length;
+  }
+}
+
+// Most changed paths share a few (before, after) pairs of frozen ACL objects: their JSON is made once.
+const imagesCache = new WeakMap<Acl, WeakMap<Acl, string>>();
+
+function images(before: Acl, after: Acl): string {
+  const text = () =>
+    `"before":${JSON.stringify(aclToRecord(before))},"after":${JSON.stringify(aclToRecord(after))}`;
+  if (!Object.isFrozen(before) || !Object.isFrozen(after)) return text();
+  let byAfter = imagesCache.get(before);
+  if (!byAfter) {
+    byAfter = new WeakMap();
+    imagesCache.set(before, byAfter);
+  }
+  let cached = byAfter.get(after);
+  if (cached === undefined) {
+    cached = text();
+    byAfter.set(after, cached);
+  }
+  return cached;
+}
+
+function writeError(file: string, err: unknown, paths: number): GsError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const why =
+    code === "ENOSPC" || code === "EDQUOT"
+      ? "the disk holding the state directory is full"
+      : `the write failed (${code ?? String(err)})`;
+  const left = paths > 0 ? `; the run stopped before changing the ${paths} path(s) it was about to` : "";
+  return new GsError("GS_JOURNAL_WRITE", `the journal could not be written: ${why}${left}`, {
+    location: file,
+    cause: err,
+  });
+}
