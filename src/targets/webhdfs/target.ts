@@ -19,7 +19,7 @@ import { WebhdfsRemoteError } from "./errors.ts";
 import type { RetryPolicy } from "./ha.ts";
 import { normalizeHdfsPath, requireUnderRoots } from "./paths.ts";
 import type { FileStatus } from "./types.ts";
-import { walkBelow } from "./walk.ts";
+import { hasChildren, walkBelow } from "./walk.ts";
 
 export type WebhdfsTargetConfig = WebhdfsConfig & {
   roots: string[];
@@ -67,7 +67,7 @@ export class WebhdfsTarget implements Target {
     if (status.type === "SYMLINK") return options.skip({ path, reason: "symlink", detail: status.symlink });
     const node = await this.observe(path, status, options.signal);
     await options.visit(node);
-    if (node.type !== "dir" || options.descend?.(node) === false) return;
+    if (node.type !== "dir" || !hasChildren(status) || options.descend?.(node) === false) return;
     await walkBelow(path, options, {
       listPages: (dir, signal) => this.client.listStatusBatches(dir, signal),
       observe: (child, childStatus, signal) => this.observe(child, childStatus, signal),

@@ -41,8 +41,8 @@ export async function walkBelow(root: string, options: WalkOptions, deps: WalkDe
           options.skip(item);
           continue;
         }
-        await options.visit(item);
-        if (item.type === "dir" && (options.descend?.(item) ?? true)) await queue.add(item.path);
+        await options.visit(item.node);
+        if (item.listed && (options.descend?.(item.node) ?? true)) await queue.add(item.node.path);
       }
     }
   };
@@ -58,11 +58,12 @@ export async function walkBelow(root: string, options: WalkOptions, deps: WalkDe
     }
   }
 
-  const observeChild = async (dir: string, status: FileStatus): Promise<TargetNode | SkippedPath> => {
+  const observeChild = async (dir: string, status: FileStatus): Promise<Observed | SkippedPath> => {
     const path = childPath(dir, status.pathSuffix);
     if (status.type === "SYMLINK") return { path, reason: "symlink", detail: status.symlink };
     try {
-      return await deps.observe(path, status, signal);
+      const node = await deps.observe(path, status, signal);
+      return { node, listed: node.type === "dir" && hasChildren(status) };
     } catch (err) {
       const skipped = skipFor(path, err);
       if (!skipped) throw err;
@@ -72,6 +73,20 @@ export async function walkBelow(root: string, options: WalkOptions, deps: WalkDe
 
   await queue.add(root);
   await queue.drained;
+}
+
+interface Observed {
+  node: TargetNode;
+  /** A directory with children to list (partitions are mostly leaves: no request for those). */
+  listed: boolean;
+}
+
+/**
+ * A NameNode fills in childrenNum for directories; a directory that says 0 needs no listing. Servers
+ * that leave it out (HttpFS before 2.8) get listed.
+ */
+export function hasChildren(status: FileStatus): boolean {
+  return status.childrenNum === undefined || status.childrenNum > 0;
 }
 
 /** Paths that vanish or are closed to us during the walk are reported, not fatal. */
