@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { parseAclSpec } from "../../../src/acl/spec.ts";
 import { isGsError } from "../../../src/errors.ts";
-import type { WebhdfsClient } from "../../../src/targets/webhdfs/client.ts";
+import { WebhdfsClient } from "../../../src/targets/webhdfs/client.ts";
 import { WebhdfsRemoteError } from "../../../src/targets/webhdfs/errors.ts";
 import { newClient, requests, resetCounts, useEmulators } from "./helpers.ts";
 
@@ -141,5 +143,32 @@ describe("WebhdfsClient against the emulator", () => {
     const err = await client.removeAclEntries("/nowhere", specKeys("user:x:")).catch((e: unknown) => e);
     assert.ok(isGsError(err, "GS_WEBHDFS_REMOTE"));
     assert.equal(err.location, "/nowhere");
+  });
+});
+
+describe("WebhdfsClient and redirects", () => {
+  let server: Server;
+  let url = "";
+  before(async () => {
+    // A proxy in front of a NameNode that redirects an ACL op: only CREATE's 307 carries meaning.
+    server = createServer((_req, res) => {
+      res.writeHead(307, { Location: "http://127.0.0.1:9/elsewhere" });
+      res.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it("takes a 307 on any op but CREATE as a failure, not an empty success", async () => {
+    const client = new WebhdfsClient({ namenodes: [url], user: "hdfs", connections: 1, timeoutMs: 2_000 });
+    try {
+      await assert.rejects(
+        client.removeAcl("/p"),
+        (e) => e instanceof WebhdfsRemoteError && e.exception === "HTTP 307",
+      );
+    } finally {
+      await client.close();
+    }
   });
 });
