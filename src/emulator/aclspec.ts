@@ -26,6 +26,14 @@ export function parseAclSpecParam(value: string, withPerm: boolean): AclEntry[] 
     .map((s) => parseAclEntry(s, withPerm));
 }
 
+/** An ACL spec as WebHDFS would send it, or already-parsed entries. */
+export type AclSpecInput = string | readonly AclEntry[];
+
+/** Entries of a spec; "" is none (the RPC layer's empty SETACL), which WebHDFS itself refuses. */
+export function toEntries(spec: AclSpecInput, withPerm: boolean): readonly AclEntry[] {
+  return typeof spec === "string" ? (spec === "" ? [] : parseAclSpecParam(spec, withPerm)) : spec;
+}
+
 export function parseAclEntry(text: string, withPerm: boolean): AclEntry {
   const invalid = () => remote.hadoopIllegalArgument(`Invalid <aclSpec> : ${text}`);
   const split = javaSplit(text);

@@ -29,14 +29,17 @@ export class TokenStore {
   private readonly renewIntervalMs: number;
   private readonly maxLifetimeMs: number;
 
-  constructor(lifetimes: TokenLifetimes = {}) {
+  constructor(
+    lifetimes: TokenLifetimes = {},
+    private readonly clock: () => number = Date.now,
+  ) {
     this.renewIntervalMs = lifetimes.renewIntervalMs ?? 86_400_000;
     this.maxLifetimeMs = lifetimes.maxLifetimeMs ?? 7 * 86_400_000;
   }
 
   issue(user: string): string {
     const token = randomBytes(24).toString("base64url");
-    const now = Date.now();
+    const now = this.clock();
     this.tokens.set(token, {
       owner: user,
       expiresAt: now + Math.min(this.renewIntervalMs, this.maxLifetimeMs),
@@ -52,9 +55,9 @@ export class TokenStore {
   /** The token's user; undefined when unknown, InvalidToken when expired. */
   owner(token: string): string | undefined {
     const info = this.tokens.get(token);
-    if (info && Date.now() > info.expiresAt) {
+    if (info && this.clock() > info.expiresAt) {
       throw remote.invalidToken(
-        `token (${token}) is expired, current time: ${Date.now()} expected renewal time: ${info.expiresAt}`,
+        `token (${token}) is expired, current time: ${this.clock()} expected renewal time: ${info.expiresAt}`,
       );
     }
     return info?.owner;
@@ -64,7 +67,7 @@ export class TokenStore {
   renew(token: string, renewer: string): number {
     const info = this.tokens.get(token);
     if (!info) throw remote.invalidToken("Renewal request for unknown token");
-    const now = Date.now();
+    const now = this.clock();
     if (info.maxDate < now) throw remote.invalidToken(`${renewer} tried to renew an expired token`);
     if (info.expiresAt < now) throw remote.invalidToken(`${renewer} tried to renew an expired token`);
     if (info.owner !== renewer) {

@@ -22,7 +22,7 @@ export function readFile(
   if (offset > file.data.length) {
     throw remote.io(`Offset: ${offset} exceeds file length: ${file.data.length}`);
   }
-  file.atime = Date.now();
+  file.atime = ns.now();
   return file.data.subarray(offset, length === undefined ? undefined : offset + length);
 }
 
@@ -35,7 +35,7 @@ export function appendFile(ns: EmulatorNamespace, path: string, data: Buffer, c:
   if (file.kind !== "file") throw remote.fileNotFound(`Failed to append to non-file ${iip.path}`);
   checkPermission(c, iip, { access: WRITE });
   file.data = Buffer.concat([file.data, data]);
-  file.mtime = Date.now();
+  file.mtime = ns.now();
 }
 
 /**
@@ -64,7 +64,7 @@ export function rename(ns: EmulatorNamespace, src: string, dst: string, c: Calle
   node.name = pathComponents(to.path).at(-1)!;
   node.nameBytes = Buffer.from(node.name, "utf8");
   addChild(parent, node);
-  const now = Date.now();
+  const now = ns.now();
   oldParent.mtime = now;
   parent.mtime = now;
   return true;

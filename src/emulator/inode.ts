@@ -41,7 +41,7 @@ export interface ResolvedPath {
   readonly last: INode | null;
 }
 
-/** The fields every new inode starts with: detached, no ACL feature. */
+/** The fields every new inode starts with: detached, no ACL feature, times set when it is added. */
 function baseInode(id: number, name: string, owner: string, group: string, perm: number) {
   return { id, name, nameBytes: Buffer.from(name, "utf8"), parent: null, owner, group, perm, acl: null };
 }
@@ -51,7 +51,7 @@ export function newDir(id: number, name: string, owner: string, group: string, p
     ...baseInode(id, name, owner, group, perm),
     kind: "dir",
     children: [],
-    mtime: Date.now(),
+    mtime: 0,
     atime: 0,
   };
 }
@@ -64,15 +64,14 @@ export function newFile(
   perm: number,
   data: Buffer,
 ): File {
-  const now = Date.now();
   return {
     ...baseInode(id, name, owner, group, perm),
     kind: "file",
     data,
     replication: 3,
     blockSize: 134217728,
-    mtime: now,
-    atime: now,
+    mtime: 0,
+    atime: 0,
   };
 }
 

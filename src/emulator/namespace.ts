@@ -9,7 +9,7 @@ import {
   mergeAclEntries,
   replaceAclEntries,
 } from "./acl-transform.ts";
-import { parseAclSpecParam } from "./aclspec.ts";
+import { type AclSpecInput, toEntries } from "./aclspec.ts";
 import {
   addChild,
   type Dir,
@@ -33,6 +33,8 @@ export interface NamespaceOptions {
   users?: Record<string, string[]>;
   /** dfs.ls.limit: the page size of LISTSTATUS_BATCH. */
   lsLimit?: number;
+  /** Milliseconds since the epoch, for inode times (Date.now unless a test moves time itself). */
+  clock?: () => number;
 }
 
 export interface CreateModes {
@@ -50,9 +52,6 @@ export interface CreateOptions extends CreateModes {
   clientMachine?: string;
 }
 
-/** An ACL spec as WebHDFS would send it, or already-parsed entries. */
-export type AclSpecInput = string | readonly AclEntry[];
-
 export interface Listing {
   statuses: FileStatusJson[];
   remainingEntries: number;
@@ -64,6 +63,7 @@ export class EmulatorNamespace {
   readonly superuser: string;
   readonly supergroup: string;
   readonly lsLimit: number;
+  readonly now: () => number;
   private readonly users: Record<string, string[]>;
   private readonly root: Dir;
   private nextId = ROOT_INODE_ID + 1;
@@ -73,7 +73,8 @@ export class EmulatorNamespace {
     this.supergroup = opts.supergroup ?? "supergroup";
     this.users = opts.users ?? {};
     this.lsLimit = opts.lsLimit ?? 1000;
-    this.root = newDir(ROOT_INODE_ID, "", this.superuser, this.supergroup, 0o755);
+    this.now = opts.clock ?? Date.now;
+    this.root = { ...newDir(ROOT_INODE_ID, "", this.superuser, this.supergroup, 0o755), mtime: this.now() };
   }
 
   caller(user: string): Caller {
@@ -129,7 +130,7 @@ export class EmulatorNamespace {
     }
     checkPermission(c, iip, { parent: WRITE, sub: ALL });
     if (!last?.parent) return false;
-    last.parent.mtime = Date.now();
+    last.parent.mtime = this.now();
     removeChild(last.parent, last);
     return true;
   }
@@ -284,12 +285,10 @@ export class EmulatorNamespace {
   /** FSDirectory.copyINodeDefaultAcl with HDFS-6962 inheritance (on by default in 3.x). */
   private addNode(parent: Dir, node: INode, masked: number, unmasked: number | undefined): void {
     addChild(parent, node);
+    node.mtime = this.now();
+    if (node.kind === "file") node.atime = node.mtime;
     parent.mtime = node.mtime;
     node.perm = unmasked ?? masked;
     if (!copyDefaultAcl(parent, node)) node.perm = masked;
   }
-}
-
-function toEntries(spec: AclSpecInput, withPerm: boolean): readonly AclEntry[] {
-  return typeof spec === "string" ? (spec === "" ? [] : parseAclSpecParam(spec, withPerm)) : spec;
 }

@@ -60,6 +60,8 @@ export interface EmulatorOptions extends FaultSettings {
   tls?: { key: string | Buffer; cert: string | Buffer };
   /** Delegation token renew interval and max lifetime. */
   tokens?: TokenLifetimes;
+  /** Milliseconds since the epoch for inode times, token and cookie expiry (default Date.now). */
+  clock?: () => number;
 }
 
 export interface Emulator {
@@ -85,10 +87,12 @@ const HTML = "text/html;charset=iso-8859-1";
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
   const fs = new EmulatorNamespace(opts);
-  const tokens = new TokenStore(opts.tokens);
+  const tokens = new TokenStore(opts.tokens, opts.clock);
   const host = opts.host ?? "127.0.0.1";
   const scheme = opts.tls ? "https" : "http";
-  const spnego = opts.kerberos ? new SpnegoFilter(opts.kerberos, opts.tls !== undefined) : undefined;
+  const spnego = opts.kerberos
+    ? new SpnegoFilter(opts.kerberos, opts.tls !== undefined, opts.clock)
+    : undefined;
   const faults: Required<FaultSettings> = {
     errorRate: opts.errorRate ?? 0,
     errorKinds: opts.errorKinds ?? [...DEFAULT_FAULT_KINDS],

@@ -34,6 +34,7 @@ export class SpnegoFilter {
   constructor(
     settings: KerberosSettings,
     private readonly secure: boolean,
+    private readonly clock: () => number = Date.now,
   ) {
     const m = /^([^/@]+)\/([^@]+)(@.+)?$/.exec(settings.principal);
     if (!m) throw new Error(`--principal must look like HTTP/host@REALM, not ${settings.principal}`);
@@ -86,7 +87,7 @@ export class SpnegoFilter {
 
   /** `u=…&p=…&t=kerberos&e=…&s=…`, signed as Hadoop's Signer does (HMAC of the rest). */
   private cookie(user: string, principal: string): string {
-    const expires = Date.now() + this.validityMs;
+    const expires = this.clock() + this.validityMs;
     const payload = `u=${user}&p=${principal}&t=kerberos&e=${expires}`;
     const value = `${payload}&s=${this.sign(payload)}`;
     const attrs = [`Path=/`, `Expires=${new Date(expires).toUTCString()}`, "HttpOnly"];
@@ -109,7 +110,7 @@ export class SpnegoFilter {
     const expected = Buffer.from(this.sign(payload));
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
     const fields = new URLSearchParams(payload);
-    if (fields.get("t") !== "kerberos" || !(Number(fields.get("e")) > Date.now())) return undefined;
+    if (fields.get("t") !== "kerberos" || !(Number(fields.get("e")) > this.clock())) return undefined;
     return fields.get("u") ?? undefined;
   }
 

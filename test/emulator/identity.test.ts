@@ -78,3 +78,26 @@ describe("dfs.namenode.acls.enabled = false", () => {
     }
   });
 });
+
+describe("an injected clock instead of Date.now", () => {
+  let now = 1_000_000;
+  const t = useEmulator({ clock: () => now, tokens: { renewIntervalMs: 60_000, maxLifetimeMs: 120_000 } });
+
+  it("stamps inode times and expires delegation tokens without waiting", async () => {
+    await call(t.emu, "PUT", "/c", "op=MKDIRS&user.name=hdfs");
+    assert.equal(
+      (await call(t.emu, "GET", "/c", "op=GETFILESTATUS")).json.FileStatus.modificationTime,
+      1_000_000,
+    );
+    const token = (await call(t.emu, "GET", "/", "op=GETDELEGATIONTOKEN&user.name=alice")).json.Token
+      .urlString;
+    assert.equal((await call(t.emu, "GET", "/", `op=GETHOMEDIRECTORY&delegation=${token}`)).status, 200);
+    now += 60_001;
+    const late = await call(t.emu, "GET", "/", `op=GETHOMEDIRECTORY&delegation=${token}`);
+    assert.equal(late.status, 403);
+    assert.match(
+      remoteException(late).message,
+      /InvalidToken: token \(.*\) is expired, current time: 1060001/,
+    );
+  });
+});
