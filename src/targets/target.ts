@@ -25,6 +25,8 @@ export type SkipReason =
   | "special-file"
   | "hardlink"
   | "other-filesystem"
+  /** A root reached through a directory another user could rearrange (an unsafe path transition). */
+  | "unsafe-path"
   | "missing"
   | "not-permitted"
   | "error";

@@ -8,7 +8,8 @@ import type { Target, TargetNode, WalkOptions } from "../target.ts";
 import { NameResolver } from "./names.ts";
 import { close } from "./native.ts";
 import { type NodeContext, observe, PosixNode } from "./node.ts";
-import { type Opened, openBelow, openRoot, type Refused, walkFrom } from "./walk.ts";
+import { openTrustedPath } from "./roots.ts";
+import { type Opened, openBelow, type Refused, walkFrom } from "./walk.ts";
 
 /** Name and ACL caches are dropped after this long, so NSS changes are seen by a long-lived daemon. */
 const CACHE_MAX_AGE_MS = 60_000;
@@ -102,38 +103,50 @@ export class PosixTarget implements Target {
     this.cacheBorn = Date.now();
   }
 
+  /**
+   * The outermost root holding `path` is opened from "/" (no symlink, no directory another user
+   * could rearrange); everything below it, nested roots included, from its fd with O_NOFOLLOW.
+   */
   private openForWalk(path: string): { rootDev: number; opened: Opened | Refused; path: string } {
     const p = posix.resolve(path);
-    const { root, components } = this.locate(p);
-    const r = openRoot(root);
+    const { root, components, rootsAt } = this.locate(p);
+    const r = openTrustedPath(root);
     if ("reason" in r) return { rootDev: -1, opened: r, path: p };
-    return { rootDev: r.dev, opened: openBelow(r, components), path: p };
+    const opened = openBelow(r, components, rootsAt);
+    return { rootDev: r.dev, opened, path: p };
   }
 
   private open(path: string): Opened | Refused {
     return this.openForWalk(path).opened;
   }
 
-  /** The deepest configured root holding `path` (already normalized, so ".." cannot escape). */
-  private locate(path: string): { root: string; components: string[] } {
+  /**
+   * The outermost configured root holding `path` (already normalized, so ".." cannot escape), the
+   * components below it, and the indexes of those components that are nested roots.
+   */
+  private locate(path: string): { root: string; components: string[]; rootsAt: Set<number> } {
     if (path.includes("\0")) {
       // openat would stop at the NUL and open a shorter name than the one asked for.
       throw new GsError("GS_PATH_UNSAFE", `refusing ${JSON.stringify(path)}: it contains a NUL`, {
         location: path,
       });
     }
-    let best: string | undefined;
-    for (const r of this.roots) {
-      const inside = path === r || path.startsWith(r === "/" ? "/" : `${r}/`);
-      if (inside && (best === undefined || r.length > best.length)) best = r;
-    }
-    if (best === undefined) {
+    const holding = this.roots
+      .filter((r) => path === r || path.startsWith(r === "/" ? "/" : `${r}/`))
+      .sort((a, b) => a.length - b.length);
+    const outer = holding[0];
+    if (outer === undefined) {
       throw new GsError("GS_PATH_OUTSIDE_ROOTS", `${path} is not under a configured root`, {
         location: path,
       });
     }
-    const rest = path.slice(best.length);
-    return { root: best, components: rest.split("/").filter((c) => c !== "") };
+    const below = (p: string) =>
+      p
+        .slice(outer.length)
+        .split("/")
+        .filter((c) => c !== "");
+    const rootsAt = new Set(holding.slice(1).map((r) => below(r).length - 1));
+    return { root: outer, components: below(path), rootsAt };
   }
 }
 
@@ -150,6 +163,7 @@ function refusedError(
     case "special-file":
     case "hardlink":
     case "other-filesystem":
+    case "unsafe-path":
       return new GsError("GS_PATH_UNSAFE", `refusing ${path}: ${r.reason}${detail}`, { location: path });
     default:
       return new GsError("GS_TARGET_IO", `cannot open ${path}: ${r.reason}${detail}`, { location: path });

@@ -59,6 +59,7 @@ function kindOf(mode: number): "dir" | "file" | Refused {
  * Opens `name` below `dirfd` without following it. `hint` is the type readdir reported (or
  * undefined): it picks the open flags, but only fstat on the opened fd decides what we act on.
  */
+/** `rootDev` -1 accepts any device (a nested root reached from its outer root). */
 export function openChild(dirfd: number, name: string, rootDev: number, hint?: NodeType): Opened | Refused {
   for (let attempt = 0; ; attempt++) {
     if (hint === undefined) {
@@ -82,7 +83,7 @@ export function openChild(dirfd: number, name: string, rootDev: number, hint?: N
     const kind = typeof st === "number" ? refusal(-st) : kindOf(st.mode);
     let why: Refused | undefined;
     if (typeof kind !== "string") why = kind;
-    else if ((st as Stat).dev !== rootDev) why = { reason: "other-filesystem" };
+    else if (rootDev !== -1 && (st as Stat).dev !== rootDev) why = { reason: "other-filesystem" };
     // Like systemd-tmpfiles: a second link may sit in a directory we do not manage.
     else if (kind === "file" && (st as Stat).nlink > 1) why = { reason: "hardlink" };
     if (why) {
@@ -98,23 +99,16 @@ export interface Root {
   dev: number;
 }
 
-/** Opens a configured root. Roots are trusted config, but the root itself must not be a symlink. */
-export function openRoot(root: string): Root | Refused {
-  const fd = openat(AT_FDCWD, root, DIR_FLAGS);
-  if (fd < 0) return refusal(-fd === ENOTDIR ? ELOOP : -fd);
-  const st = fstat(fd);
-  if (typeof st === "number") {
-    close(fd);
-    return refusal(-st);
-  }
-  return { fd, dev: st.dev };
-}
-
 /**
  * Reaches `components` below an open root one openat at a time. Takes ownership of root.fd: it is
- * either returned (no components) or closed.
+ * either returned (no components) or closed. A component at an index in `rootsAt` is a nested
+ * configured root, which may be another filesystem: root.dev becomes its device from there on.
  */
-export function openBelow(root: Root, components: readonly string[]): Opened | Refused {
+export function openBelow(
+  root: Root,
+  components: readonly string[],
+  rootsAt: ReadonlySet<number> = new Set(),
+): Opened | Refused {
   let dirfd = root.fd;
   try {
     if (components.length === 0) {
@@ -127,7 +121,8 @@ export function openBelow(root: Root, components: readonly string[]): Opened | R
     for (let i = 0; i < components.length; i++) {
       const name = components[i]!;
       const last = i === components.length - 1;
-      const child = openChild(dirfd, name, root.dev, last ? undefined : "dir");
+      const nested = rootsAt.has(i);
+      const child = openChild(dirfd, name, nested ? -1 : root.dev, last ? undefined : "dir");
       if ("reason" in child) {
         if (last || child.reason !== "symlink") return child;
         return {
@@ -137,6 +132,7 @@ export function openBelow(root: Root, components: readonly string[]): Opened | R
       }
       close(dirfd);
       dirfd = -1;
+      if (nested) root.dev = child.st.dev;
       if (last) return child;
       if (child.type !== "dir") {
         close(child.fd);
