@@ -38,6 +38,8 @@ export const ERROR_CATALOG = {
   GS_PLAN_STALE: "The ACLs changed since the plan was made; run `grantsync plan` again.",
   GS_PLAN_READ: "The saved plan file is unreadable or was made for another config.",
   GS_STATE: "The state directory is unreadable or corrupt; check [state] dir.",
+  GS_STATE_UNSAFE:
+    "The state directory and everything in it must be owned by the user grantsync runs as, writable by no one else, and hold no symlinks; fix the owner or mode named.",
   GS_JOURNAL: "The journal is unreadable; check the state directory.",
   GS_JOURNAL_WRITE:
     "Free space where [state] dir lives (or fix the error named), then apply again; every path written so far is journaled and undoable.",

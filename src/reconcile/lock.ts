@@ -1,72 +1,83 @@
-// One writer per state dir: an exclusive lock file holding the owner's pid; a lock whose
-// process is gone is stale and taken over, so a kill -9 never wedges the next run.
+// One writer per state dir: flock(2) on an open descriptor of a lock file. The kernel drops the
+// lock when the holder closes it or dies, so there is no staleness to judge and no two holders.
 
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, constants, fstatSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import koffi from "koffi";
 import { GsError } from "../errors.ts";
+import { checkStateDir } from "./state-trust.ts";
 
 export interface StateLock {
   readonly file: string;
   release(): void;
 }
 
+const LOCK_EX = 2;
+const LOCK_NB = 4;
+const EWOULDBLOCK = 11;
+const EINTR = 4;
+const c_flock = koffi.load("libc.so.6").func("int flock(int fd, int operation)");
+
 /** `name` separates the per-run write lock (grantsync.lock) from a daemon's lifetime lock (daemon.lock). */
 export function acquireLock(stateDir: string, purpose: string, name = "grantsync.lock"): StateLock {
   const file = join(stateDir, name);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(file, "wx", 0o640);
-      writeSync(fd, JSON.stringify({ pid: process.pid, purpose, since: new Date().toISOString() }));
-      closeSync(fd);
-      let released = false;
-      return {
-        file,
-        release() {
-          if (released) return;
-          released = true;
-          try {
-            unlinkSync(file);
-          } catch {
-            // Already gone: nothing to release.
-          }
-        },
-      };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-      const holder = readHolder(file);
-      if (holder && isAlive(holder.pid)) {
-        throw new GsError(
-          "GS_LOCKED",
-          `state dir is locked by pid ${holder.pid} (${holder.purpose}) since ${holder.since}`,
-          {
-            location: file,
-          },
-        );
-      }
-      try {
-        unlinkSync(file);
-      } catch {
-        // Another process took it over first; the retry will tell.
-      }
-    }
-  }
-  throw new GsError("GS_LOCKED", "could not take the state lock", { location: file });
-}
-
-function readHolder(file: string): { pid: number; purpose: string; since: string } | undefined {
+  // The lock is the first thing written to the state dir: an untrusted dir gets nothing.
+  checkStateDir(stateDir);
+  let fd: number;
   try {
-    return JSON.parse(readFileSync(file, "utf8"));
-  } catch {
-    return undefined;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
+    fd = openSync(file, constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW, 0o640);
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new GsError(
+      code === "ELOOP" ? "GS_STATE_UNSAFE" : "GS_STATE",
+      `cannot open the lock file: ${code}`,
+      {
+        location: file,
+      },
+    );
   }
+  try {
+    if (!fstatSync(fd).isFile())
+      throw new GsError("GS_STATE_UNSAFE", "the lock is not a regular file", { location: file });
+    for (;;) {
+      if ((c_flock(fd, LOCK_EX | LOCK_NB) as number) === 0) break;
+      const errno = koffi.errno();
+      if (errno === EINTR) continue;
+      if (errno !== EWOULDBLOCK)
+        throw new GsError("GS_STATE", `flock failed: errno ${errno}`, { location: file });
+      throw new GsError("GS_LOCKED", `state dir is locked by ${describeHolder(fd)}`, { location: file });
+    }
+    // Only for the message a second process prints; the lock itself is the flock.
+    ftruncateSync(fd, 0);
+    writeSync(fd, JSON.stringify({ pid: process.pid, purpose, since: new Date().toISOString() }), 0);
+  } catch (err) {
+    closeSync(fd);
+    throw err;
+  }
+  let held = true;
+  return {
+    file,
+    release() {
+      if (!held) return;
+      held = false;
+      // Closing our descriptor drops our flock and nobody else's; the file stays for the next holder.
+      closeSync(fd);
+    },
+  };
+}
+
+function describeHolder(fd: number): string {
+  try {
+    const buf = Buffer.alloc(512);
+    const h = JSON.parse(buf.toString("utf8", 0, readSync(fd, buf, 0, buf.length, 0))) as {
+      pid?: unknown;
+      purpose?: unknown;
+      since?: unknown;
+    };
+    if (typeof h.pid === "number" && typeof h.purpose === "string" && typeof h.since === "string")
+      return `pid ${h.pid} (${h.purpose}) since ${h.since}`;
+  } catch {
+    // The holder is between taking the lock and writing its pid.
+  }
+  return "another process";
 }

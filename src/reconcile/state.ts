@@ -1,22 +1,26 @@
 // What grantsync manages, kept in the state dir so revocation stays exact across restarts:
 // per location path the entry keys we put there, plus the foreign entries we widened (adoptions).
 
+import { createHash, randomBytes } from "node:crypto";
 import {
   closeSync,
-  existsSync,
+  constants,
   fstatSync,
   fsyncSync,
+  ftruncateSync,
   mkdirSync,
   openSync,
   readFileSync,
-  readSync,
   renameSync,
-  writeFileSync,
+  unlinkSync,
   writeSync,
 } from "node:fs";
 import { join } from "node:path";
 import type { Perm } from "../acl/entry.ts";
 import { GsError } from "../errors.ts";
+import { checkStateDir } from "./state-trust.ts";
+
+const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_APPEND, O_NOFOLLOW } = constants;
 
 export interface ManagedLocation {
   objects: string[];
@@ -52,7 +56,17 @@ export class StateStore {
     this.adoptionFile = join(dir, "adopted.jsonl");
   }
 
+  private trusted = false;
+
+  /** Refuses (GS_STATE_UNSAFE) a state dir anyone but us could have written; checked once per store. */
+  verify(): void {
+    if (this.trusted) return;
+    checkStateDir(this.dir);
+    this.trusted = true;
+  }
+
   ensure(): void {
+    this.verify();
     try {
       mkdirSync(this.journalDir, { recursive: true, mode: 0o750 });
     } catch (err) {
@@ -64,44 +78,83 @@ export class StateStore {
   }
 
   load(target: string): ManagedState {
-    if (!existsSync(this.stateFile)) return emptyState(target);
-    let parsed: ManagedState;
+    this.verify();
+    const text = readStateFile(this.stateFile);
+    if (text === undefined) return emptyState(target);
+    // Never quoted: the message of a JSON error would carry the file's bytes to logs and /readyz.
+    const refuse = (why: string) =>
+      new GsError("GS_STATE", `${why}; nothing was written`, { location: this.stateFile });
+    let parsed: ManagedState & { checksum?: unknown };
     try {
-      parsed = JSON.parse(readFileSync(this.stateFile, "utf8")) as ManagedState;
-    } catch (err) {
-      throw new GsError("GS_STATE", `cannot read ${this.stateFile}: ${(err as Error).message}`, {
-        location: this.stateFile,
-        cause: err,
-      });
+      parsed = JSON.parse(text) as ManagedState & { checksum?: unknown };
+    } catch {
+      throw refuse("the state file is not JSON (torn or edited)");
     }
-    if (parsed.version !== 1 || typeof parsed.locations !== "object") {
-      throw new GsError("GS_STATE", "unknown state format", { location: this.stateFile });
+    if (parsed === null || typeof parsed !== "object") throw refuse("unknown state format");
+    const { checksum, ...state } = parsed;
+    if (checksum !== digest(JSON.stringify(state)))
+      throw refuse("the state file's checksum does not match (torn or edited)");
+    if (state.version !== 1 || typeof state.locations !== "object" || state.locations === null) {
+      throw refuse("unknown state format");
     }
-    return parsed.target === target ? parsed : emptyState(target);
+    return state.target === target ? state : emptyState(target);
   }
 
   /** Atomic replace: a crash leaves either the old or the new state, never half of one. */
   save(state: ManagedState): void {
     this.ensure();
-    atomicWrite(this.stateFile, JSON.stringify(state));
+    const body = JSON.stringify(state);
+    atomicWrite(this.stateFile, `${body.slice(0, -1)},"checksum":"${digest(body)}"}`);
   }
 
   loadAdoptions(): AdoptionStore {
+    this.verify();
     const store = new AdoptionStore(this.adoptionFile);
     store.load();
     return store;
   }
 }
 
-export function atomicWrite(file: string, data: string): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, data, { mode: 0o640 });
-  const fd = openSync(tmp, "r");
+function digest(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/** A state file's text, or undefined when absent; never through a symlink. */
+function readStateFile(file: string): string | undefined {
+  let fd: number;
   try {
-    fsyncSync(fd);
+    fd = openSync(file, O_RDONLY | O_NOFOLLOW);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return undefined;
+    throw new GsError(
+      code === "ELOOP" ? "GS_STATE_UNSAFE" : "GS_STATE",
+      `cannot open the state file: ${code}`,
+      {
+        location: file,
+      },
+    );
+  }
+  try {
+    return readFileSync(fd, "utf8");
   } finally {
     closeSync(fd);
   }
+}
+
+/** A temp file nobody can predict or pre-plant (O_EXCL, no symlink followed), fsynced, renamed over `file`. */
+export function atomicWrite(file: string, data: string): void {
+  const tmp = `${file}.tmp-${randomBytes(12).toString("hex")}`;
+  const fd = openSync(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o640);
+  try {
+    writeSync(fd, data);
+    fsyncSync(fd);
+  } catch (err) {
+    closeSync(fd);
+    unlinkSync(tmp);
+    throw err;
+  }
+  closeSync(fd);
   renameSync(tmp, file);
 }
 
@@ -118,16 +171,26 @@ export class AdoptionStore {
     this.file = file;
   }
 
+  /**
+   * Replays the log. Only a torn last line (a crash mid-append) is tolerated; any other record that
+   * is not intact stops the run (GS_STATE, file and line), since a lost adoption would turn a later
+   * revocation into removing someone else's entry.
+   */
   load(): void {
-    if (!existsSync(this.file)) return;
-    for (const line of readFileSync(this.file, "utf8").split("\n")) {
+    const text = readStateFile(this.file);
+    if (text === undefined) return;
+    const lines = text.split("\n");
+    for (const [i, line] of lines.entries()) {
       if (line === "") continue;
-      try {
-        const rec = JSON.parse(line) as { p: string; k: string; v: Perm | null };
+      const rec = parseAdoption(line);
+      if (rec) {
         this.applyRecord(rec.p, rec.k, rec.v);
-      } catch {
-        // A line torn by a crash mid-append: everything before it is intact.
+        continue;
       }
+      if (i === lines.length - 1) break;
+      throw new GsError("GS_STATE", `record ${i + 1} is not intact (torn or edited); nothing was written`, {
+        location: `${this.file}:${i + 1}`,
+      });
     }
   }
 
@@ -149,7 +212,7 @@ export class AdoptionStore {
   compact(): void {
     this.closeLog();
     const lines: string[] = [];
-    for (const [p, m] of this.byPath) for (const [k, v] of m) lines.push(JSON.stringify({ p, k, v }));
+    for (const [p, m] of this.byPath) for (const [k, v] of m) lines.push(adoptionLine(p, k, v));
     atomicWrite(this.file, lines.length ? `${lines.join("\n")}\n` : "");
   }
 
@@ -160,14 +223,15 @@ export class AdoptionStore {
 
   private append(p: string, k: string, v: Perm | null): void {
     if (this.fd === undefined) {
-      this.fd = openSync(this.file, "a+", 0o640);
-      // A line torn by a crash must not swallow the first record appended after it.
-      const size = fstatSync(this.fd).size;
-      const last = Buffer.alloc(1);
-      if (size > 0 && readSync(this.fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a)
-        writeSync(this.fd, "\n");
+      const fd = openSync(this.file, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0o640);
+      // A torn last line is cut off, so it neither swallows the next record nor sits mid-file later.
+      const text = readStateFile(this.file) ?? "";
+      const end = text.lastIndexOf("\n") + 1;
+      if (Buffer.byteLength(text.slice(end)) > 0 && fstatSync(fd).size === Buffer.byteLength(text))
+        ftruncateSync(fd, Buffer.byteLength(text.slice(0, end)));
+      this.fd = fd;
     }
-    writeSync(this.fd, `${JSON.stringify({ p, k, v })}\n`);
+    writeSync(this.fd, `${adoptionLine(p, k, v)}\n`);
     this.applyRecord(p, k, v);
   }
 
@@ -187,3 +251,23 @@ export class AdoptionStore {
 }
 
 const EMPTY: ReadonlyMap<string, Perm> = new Map();
+
+/** One adoption record with a checksum over its fields, so a torn or edited record is detected. */
+function adoptionLine(p: string, k: string, v: Perm | null): string {
+  return JSON.stringify({ p, k, v, c: digest(JSON.stringify([p, k, v])).slice(0, 16) });
+}
+
+function parseAdoption(line: string): { p: string; k: string; v: Perm | null } | undefined {
+  let rec: { p?: unknown; k?: unknown; v?: unknown; c?: unknown };
+  try {
+    rec = JSON.parse(line) as typeof rec;
+  } catch {
+    return undefined;
+  }
+  if (rec === null || typeof rec !== "object") return undefined;
+  const { p, k, v, c } = rec;
+  if (typeof p !== "string" || typeof k !== "string") return undefined;
+  if (v !== null && !(Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 7)) return undefined;
+  if (c !== digest(JSON.stringify([p, k, v])).slice(0, 16)) return undefined;
+  return { p, k, v: v as Perm | null };
+}
