@@ -1,6 +1,8 @@
 // Every error a user can see: one catalog of stable codes, each with the hint that says what to do.
 // Code elsewhere throws GsError with one of these codes; nothing throws strings.
 
+import { scrubText } from "./secrets.ts";
+
 export const ERROR_CATALOG = {
   GS_CONFIG_READ: "Check that the config file exists and is readable.",
   GS_CONFIG_INVALID: "Fix the config key named in the message; see config/grantsync.ini for an example.",
@@ -79,16 +81,16 @@ export class GsError extends Error {
     this.hint = details.hint ?? ERROR_CATALOG[code];
   }
 
-  /** `LOCATION: CODE message`, the form every error takes on a terminal. */
+  /** `LOCATION: CODE message`, the form every error takes on a terminal, secrets scrubbed. */
   format(): string {
     const where = this.location ? `${this.location}: ` : "";
-    return `${where}${this.code} ${this.message}`;
+    return scrubText(`${where}${this.code} ${this.message}`);
   }
 
   toJSON(): Record<string, unknown> {
     return {
       code: this.code,
-      message: this.message,
+      message: scrubText(this.message),
       ...(this.location ? { location: this.location } : {}),
       ...(this.input === undefined ? {} : { input: this.input }),
       hint: this.hint,
@@ -121,6 +123,10 @@ export interface Diagnostic {
 }
 
 export function formatDiagnostic(d: Diagnostic): string {
-  const where = d.file ? `${d.file}${d.line ? `:${d.line}` : ""}: ` : "";
-  return `${where}${d.code} ${d.message}`;
+  return scrubText(`${diagnosticWhere(d)}${d.code} ${d.message}`);
+}
+
+/** `FILE:LINE: ` or `FILE: ` or "". */
+export function diagnosticWhere(d: Diagnostic): string {
+  return d.file ? `${d.file}${d.line ? `:${d.line}` : ""}: ` : "";
 }

@@ -3,6 +3,7 @@
 
 import pino, { type Logger } from "pino";
 import type { Config } from "./config/types.ts";
+import { scrubText } from "./secrets.ts";
 
 export type { Logger } from "pino";
 
@@ -35,13 +36,6 @@ export function createLogger(opts: LoggerOptions): Logger {
     return pino({ ...options, transport: { target: "pino-pretty", options: { destination: 1 } } });
   }
   return pino(options, pino.destination({ dest: 1, sync: true }));
-}
-
-/** `scheme://user:secret@host` → `scheme://user:***@host`; `?password=x` / `token=x` → `=***`. */
-export function scrubText(s: string): string {
-  return s
-    .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*):[^/\s@]*@/gi, "$1:***@")
-    .replace(/([?&;](?:[\w.-]*(?:pass|secret|token|delegation)[\w.-]*)=)[^&\s#"']*/gi, "$1***");
 }
 
 function scrubValue(v: unknown, depth = 0): unknown {

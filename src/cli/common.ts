@@ -9,6 +9,7 @@ import type { Session } from "../reconcile/run.ts";
 import { StateStore } from "../reconcile/state.ts";
 import { colourEnabled, makeStyle, num, type Style } from "../report/style.ts";
 import { renderDiagnostics } from "../report/text.ts";
+import { scrubText } from "../secrets.ts";
 import { loadModel, type Model } from "../sources/load.ts";
 import { createTarget, targetId } from "../targets/create.ts";
 import { loadCliConfig } from "./config-file.ts";
@@ -31,7 +32,7 @@ export function stdoutStyle(): Style {
 }
 
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  process.stdout.write(`${scrubText(JSON.stringify(value, null, 2))}\n`);
 }
 
 export interface Loaded {

@@ -2,9 +2,10 @@
 // reconcile succeeded and sources valid; 503 with a JSON reason otherwise), /metrics (Prometheus).
 
 import { createServer, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, isIP } from "node:net";
 import type { Registry } from "prom-client";
 import { GsError } from "../errors.ts";
+import { scrubText } from "../secrets.ts";
 
 export interface Readiness {
   ready: boolean;
@@ -68,6 +69,11 @@ export function parseListen(listen: string): { host: string; port: number } {
   return { host: m[1] ?? (m[2] || "127.0.0.1"), port };
 }
 
+/** Whether an address is reachable from this host only (127/8, ::1, an IPv4-mapped 127/8). */
+export function isLoopback(address: string): boolean {
+  return isIP(address) !== 0 && /^(127\.|::1$|::ffff:127\.)/.test(address);
+}
+
 function listen(server: Server, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once("error", (err: NodeJS.ErrnoException) =>
@@ -84,5 +90,5 @@ function listen(server: Server, host: string, port: number): Promise<void> {
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "content-type": "application/json" });
-  res.end(`${JSON.stringify(body)}\n`);
+  res.end(`${scrubText(JSON.stringify(body))}\n`);
 }

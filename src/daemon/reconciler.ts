@@ -133,7 +133,7 @@ export class Reconciler {
         );
     } catch (err) {
       const e = toGsError(err, "GS_CONFIG_INVALID");
-      this.configError = e.format();
+      this.configError = codeAt(e.code, e.location);
       this.metrics.error(e.code);
       this.log.error({ code: e.code }, e.format());
       return false;
@@ -164,7 +164,9 @@ export class Reconciler {
     this.announceInputs();
     this.metrics.sourcesLoaded(load.model !== undefined);
     if (!load.model) {
-      this.sourceErrors = load.errors.map(formatDiagnostic);
+      this.sourceErrors = load.errors.map((d) =>
+        codeAt(d.code, d.file && (d.line ? `${d.file}:${d.line}` : d.file)),
+      );
       for (const d of load.errors) {
         this.metrics.error(d.code);
         this.log.error({ code: d.code }, formatDiagnostic(d));
@@ -274,7 +276,7 @@ export class Reconciler {
     if (e.code === "GS_CIRCUIT_BREAKER") this.setBreaker(e.message);
     this.metrics.error(e.code);
     this.metrics.run("error", seconds);
-    this.lastRun = { ok: false, error: e.format() };
+    this.lastRun = { ok: false, error: codeAt(e.code, e.location) };
     this.log.error({ ...fields, result: "error", code: e.code, err: e }, `reconcile error: ${e.format()}`);
     return false;
   }
@@ -287,8 +289,16 @@ export class Reconciler {
   }
 }
 
+/**
+ * What /readyz shows of an error: its code and where, never its message, which may quote a
+ * source's text (a policy line, a driver's answer) to whoever can reach the port.
+ */
+function codeAt(code: string, location: string | undefined): string {
+  return location ? `${location}: ${code}` : code;
+}
+
 function describeProblems(failed: number, problems: PathProblem[]): string {
   const first = problems[0];
-  const what = first ? `${first.path}: ${first.code} ${first.message}` : "";
+  const what = first ? codeAt(first.code, first.path) : "";
   return `${failed} write(s) failed, ${problems.length} problem(s)${what ? `; first: ${what}` : ""}`;
 }

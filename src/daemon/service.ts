@@ -7,7 +7,7 @@ import type { Logger } from "../log.ts";
 import { acquireLock, type StateLock } from "../reconcile/lock.ts";
 import { StateStore } from "../reconcile/state.ts";
 import { DbPoller } from "./db-poller.ts";
-import { type HealthServer, startHealthServer } from "./health.ts";
+import { type HealthServer, isLoopback, startHealthServer } from "./health.ts";
 import { DaemonMetrics } from "./metrics.ts";
 import { type Job, mergeJobs, Reconciler } from "./reconciler.ts";
 import { RunQueue } from "./run-queue.ts";
@@ -115,6 +115,12 @@ class Daemon {
         { address, port, lock: this.lock.file },
         `daemon started; health and metrics on ${address}:${port}`,
       );
+      if (!isLoopback(address)) {
+        this.log.warn(
+          { address, port },
+          `[daemon] listen ${address}:${port} is not a loopback address: /healthz, /readyz and /metrics answer anyone who can reach it, unauthenticated; see docs/SECURITY.md to restrict it`,
+        );
+      }
       // The first run reads the sources, which tells the watcher what to watch.
       this.queue.trigger({ full: true, reasons: ["start"] });
       await this.queue.idle();

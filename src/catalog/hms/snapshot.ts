@@ -3,7 +3,8 @@
 
 import type { HmsCatalogSource } from "../../config/types.ts";
 import { type Diagnostic, toGsError } from "../../errors.ts";
-import { type DbSession, openReadOnly, redactUrl } from "../../sources/db/connection.ts";
+import { redactUrl } from "../../secrets.ts";
+import { type DbSession, openReadOnly } from "../../sources/db/connection.ts";
 import type { CatalogLoadResult, RawLocation } from "../model.ts";
 import { CatalogIndex, type TableEntry } from "./catalog-index.ts";
 

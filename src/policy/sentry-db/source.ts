@@ -4,7 +4,8 @@
 import { createHash } from "node:crypto";
 import type { SentryDbPolicySource } from "../../config/types.ts";
 import { type Diagnostic, toGsError } from "../../errors.ts";
-import { type DbSession, redactUrl, withReadOnly } from "../../sources/db/connection.ts";
+import { redactUrl } from "../../secrets.ts";
+import { type DbSession, withReadOnly } from "../../sources/db/connection.ts";
 import type { Action, Grant, PolicyLoadResult, Principal, Privilege, SourceRef } from "../model.ts";
 
 /** SentryConstants.NULL_COL: what Sentry stores in the resource columns a privilege does not use. */

@@ -6,6 +6,7 @@ import mysql from "mysql2/promise";
 import pg from "pg";
 import type { DbConnection } from "../../config/types.ts";
 import { GsError } from "../../errors.ts";
+import { redactUrl } from "../../secrets.ts";
 
 export type Dialect = "postgres" | "mysql";
 
@@ -25,22 +26,6 @@ export interface DbSession {
 }
 
 const CONNECT_TIMEOUT_MS = 10_000;
-
-/** Drops any password from a database URL so it can be shown, logged or written to JSON. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = "";
-    // Drivers also take secrets as query parameters (`?password=`, `?sslpassword=`).
-    for (const k of [...u.searchParams.keys()]) {
-      if (/pass|secret|token|key/i.test(k)) u.searchParams.delete(k);
-    }
-    return u.toString();
-  } catch {
-    // An unparsable URL may still hold `user:secret@`; cut out what sits between ':' and '@'.
-    return url.replace(/\/\/([^/@:]*):[^/@]*@/, "//$1@");
-  }
-}
 
 export function dialectOf(url: URL): Dialect | undefined {
   switch (url.protocol) {

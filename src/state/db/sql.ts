@@ -6,7 +6,8 @@ import mysql from "mysql2/promise";
 import pg from "pg";
 import type { DbConnection } from "../../config/types.ts";
 import { GsError } from "../../errors.ts";
-import { type Dialect, dialectOf, redactUrl, resolvePassword } from "../../sources/db/connection.ts";
+import { redactUrl } from "../../secrets.ts";
+import { type Dialect, dialectOf, resolvePassword } from "../../sources/db/connection.ts";
 
 export type Row = Record<string, string | null>;
 

@@ -5,7 +5,6 @@ import { readdirSync } from "node:fs";
 import { GsError } from "../../errors.ts";
 import type { NodeType, SkippedPath, SkipReason, WalkOptions } from "../target.ts";
 import {
-  AT_FDCWD,
   close,
   EACCES,
   ELOOP,

@@ -1,0 +1,56 @@
+// A journal is state-dir input: undo checks every record before it writes anything. A record
+// naming a path outside the roots, or one that is not intact, refuses the whole undo, and no
+// path is restored, not even the ones whose records are fine.
+
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { grantsync, grantsyncJson } from "../helpers/cli.ts";
+import { makeScratch, stateOf } from "../helpers/hardening.ts";
+
+function applied() {
+  const wh = makeScratch({
+    policy: "[groups]\nstaff = reader\n[roles]\nreader = server=server1->db=sales->action=select\n",
+    locations: "[databases]\nsales = @ROOT@/sales.db\n",
+    dirs: ["sales.db/a", "sales.db/b"],
+  });
+  writeFileSync(wh.p("sales.db/a/part-0"), "x");
+  const r = grantsyncJson<{ run: string }>(["apply", "-c", wh.config, "--yes"]);
+  assert.equal(r.code, 0, r.stderr);
+  const journal = join(wh.state, "journal", `${r.json.run}.jsonl`);
+  return { wh, run: r.json.run, journal, lines: readFileSync(journal, "utf8").trimEnd().split("\n") };
+}
+
+describe("undo of a forged journal", () => {
+  const forgeries: [string, (lines: string[]) => string, RegExp][] = [
+    [
+      "a path outside the roots",
+      (lines) =>
+        JSON.stringify({
+          ...JSON.parse(lines.find((l) => l.includes('"t":"change"'))!),
+          path: "/etc/grantsync-forged",
+        }),
+      /GS_PATH_OUTSIDE_ROOTS/,
+    ],
+    ["a record that is not JSON", () => '{"t":"change","path":', /GS_JOURNAL/],
+    [
+      "an ACL that is not an ACL",
+      (lines) => lines.find((l) => l.includes('"t":"change"'))!.replace(/"before":\[/, '"before":["x",'),
+      /GS_JOURNAL/,
+    ],
+  ];
+  for (const [name, forge, code] of forgeries) {
+    it(`refuses ${name} in the middle of the journal and restores nothing`, (t) => {
+      const { wh, run, journal, lines } = applied();
+      t.after(() => wh.cleanup());
+      const at = Math.ceil(lines.length / 2);
+      writeFileSync(journal, `${[...lines.slice(0, at), forge(lines), ...lines.slice(at)].join("\n")}\n`);
+      const tree = stateOf(wh.root);
+      const r = grantsync(["undo", run, "-c", wh.config]);
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.match(r.stderr, code);
+      assert.equal(stateOf(wh.root), tree, "no path was restored");
+    });
+  }
+});
