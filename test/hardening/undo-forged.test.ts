@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { decodeLine, encodeLine, type JournalChange, lineOf } from "../../src/reconcile/journal-record.ts";
 import { grantsync, grantsyncJson } from "../helpers/cli.ts";
 import { makeScratch, stateOf } from "../helpers/hardening.ts";
 
@@ -23,20 +24,25 @@ function applied() {
 }
 
 describe("undo of a forged journal", () => {
+  // A forger who can write the journal can also compute its checksums: the records below are
+  // intact as far as the checksum goes, so only undo's own checks stand in the way.
+  const change = (lines: string[]) =>
+    decodeLine(lines.find((l) => l.includes('"t":"change"'))!) as JournalChange;
   const forgeries: [string, (lines: string[]) => string, RegExp][] = [
     [
       "a path outside the roots",
-      (lines) =>
-        JSON.stringify({
-          ...JSON.parse(lines.find((l) => l.includes('"t":"change"'))!),
-          path: "/etc/grantsync-forged",
-        }),
+      (lines) => encodeLine({ ...change(lines), path: "/etc/grantsync-forged" }).trimEnd(),
+      /GS_PATH_OUTSIDE_ROOTS/,
+    ],
+    [
+      "a path that leaves a root through ..",
+      (lines) => encodeLine({ ...change(lines), path: `${change(lines).path}/../../../../etc` }).trimEnd(),
       /GS_PATH_OUTSIDE_ROOTS/,
     ],
     ["a record that is not JSON", () => '{"t":"change","path":', /GS_JOURNAL/],
     [
       "an ACL that is not an ACL",
-      (lines) => lines.find((l) => l.includes('"t":"change"'))!.replace(/"before":\[/, '"before":["x",'),
+      (lines) => lineOf(JSON.stringify({ ...change(lines), before: [["x", "user", "", 9]] })).trimEnd(),
       /GS_JOURNAL/,
     ],
   ];
