@@ -1,5 +1,6 @@
 // The ownership-preserving merge: current ACL − our entries no longer desired + desired entries,
-// masks recomputed. Entries we did not put there are never removed or reduced.
+// masks moved only as far as ours need (see mask.ts). Entries we did not put there are never
+// removed or reduced, and an entry of ours is in line when its effective permission is the grant's.
 
 import {
   type Acl,
@@ -13,6 +14,7 @@ import {
   sameAcl,
   sortEntries,
 } from "./entry.ts";
+import { settleMask } from "./mask.ts";
 
 export interface MergeInput {
   current: Acl;
@@ -31,16 +33,23 @@ export interface MergeResult {
   newlyAdopted: Map<string, Perm>;
   /** Adoptions no longer needed because the entry went back to its owner's permission. */
   released: string[];
+  /** Foreign entries (`group:eng`, `default:user:bob`) whose effective access the wider mask grows. */
+  exposed: string[];
 }
 
 export function mergeAcl(input: MergeInput): MergeResult {
   const { current, desired, managed, adopted } = input;
-  const byKey = new Map<string, AclEntry>();
-  for (const e of current) byKey.set(entryKey(e), e);
+  const before = new Map<string, AclEntry>();
+  for (const e of current) before.set(entryKey(e), e);
+  const byKey = new Map(before);
   const desiredKeys = new Set(desired.map(entryKey));
   const newlyAdopted = new Map<string, Perm>();
   const released: string[] = [];
   const touched = new Set<AclScope>();
+  const needed = { access: 0, default: 0 };
+  const freed = { access: 0, default: 0 };
+  const maskOf = (scope: AclScope) => before.get(entryKey({ scope, type: "mask", name: "" }))?.perm;
+  const effective = (scope: AclScope, perm: Perm) => perm & (maskOf(scope) ?? 7);
 
   for (const key of managed) {
     if (desiredKeys.has(key)) continue;
@@ -52,28 +61,41 @@ export function mergeAcl(input: MergeInput): MergeResult {
       byKey.set(key, { ...cur, perm: original });
       released.push(key);
     }
+    freed[cur.scope] |= effective(cur.scope, cur.perm & ~(original ?? 0));
     touched.add(cur.scope);
   }
 
   for (const d of desired) {
     const key = entryKey(d);
     const cur = byKey.get(key);
-    let perm = d.perm;
+    let foreign = 0;
     if (cur && !managed.has(key)) {
       // Someone else's entry for the same principal: keep their bits, add ours, remember theirs.
       if (!adopted.has(key)) newlyAdopted.set(key, cur.perm);
-      perm |= cur.perm;
-    } else if (adopted.has(key)) perm |= adopted.get(key)!;
+      foreign = cur.perm;
+    } else if (adopted.has(key)) foreign = adopted.get(key)!;
+    needed[d.scope] |= d.perm | effective(d.scope, foreign);
+    // An inherited r-x masked to r-- on a file is what a SELECT grant gives: in line, left as it is.
+    if (cur && foreign === 0 && effective(d.scope, cur.perm) === d.perm) continue;
+    if ((d.perm & ~(maskOf(d.scope) ?? 7)) !== 0) touched.add(d.scope);
+    const perm = d.perm | foreign;
     if (!cur || cur.perm !== perm) {
+      if (cur) freed[d.scope] |= effective(d.scope, cur.perm & ~perm);
       byKey.set(key, { ...d, perm });
       touched.add(d.scope);
     }
   }
 
   completeDefaultBase(byKey, touched);
-  for (const scope of ["access", "default"] as const) recomputeMask(byKey, scope, touched.has(scope));
+  const exposed: string[] = [];
+  for (const scope of ["access", "default"] as const) {
+    const ours = new Set(desired.filter((d) => d.scope === scope).map(entryKey));
+    const change = { byKey, current: before, scope, touched: touched.has(scope), ours };
+    exposed.push(...settleMask({ ...change, needed: needed[scope], freed: freed[scope] }));
+  }
   const next = sortEntries(byKey.values());
-  return { next, changed: !sameAcl(current, next), newlyAdopted, released };
+  const changed = !sameAcl(current, next);
+  return { next, changed, newlyAdopted, released, exposed: changed ? exposed : [] };
 }
 
 /** A default ACL needs the owner, group and other entries; copy them from the access ACL as setfacl does. */
@@ -99,23 +121,6 @@ function completeDefaultBase(byKey: Map<string, AclEntry>, touched: Set<AclScope
     return base !== undefined && base.perm === e.perm;
   });
   if (copyOfAccess) for (const e of defaults) byKey.delete(entryKey(e));
-}
-
-/**
- * The mask is the union of the group-class entries (as setfacl and the NameNode compute it) when
- * the scope changed, or when an existing mask would hide part of a group-class entry we manage.
- */
-function recomputeMask(byKey: Map<string, AclEntry>, scope: AclScope, changed: boolean): void {
-  const maskKey = entryKey({ scope, type: "mask", name: "" });
-  const inScope = [...byKey.values()].filter((e) => e.scope === scope);
-  const named = inScope.filter(isNamed);
-  if (named.length === 0) {
-    if (changed || scope === "default") byKey.delete(maskKey);
-    return;
-  }
-  const union = inScope.filter(isGroupClass).reduce((p, e) => p | e.perm, 0);
-  const mask = byKey.get(maskKey);
-  if (changed || !mask) byKey.set(maskKey, entry(scope, "mask", "", union));
 }
 
 /** Access-scope base permissions (owner, owning group, other) from an ACL, for display and HDFS. */

@@ -45,6 +45,8 @@ export interface Decision {
   /** Named entries present that grantsync manages. */
   managedPresent: number;
   problem?: PathProblem;
+  /** Something the write will do that the operator should know (it is still written). */
+  warning?: PathProblem;
 }
 
 export interface WalkHandlers {
@@ -150,6 +152,7 @@ export function decide(node: TargetNode, ctx: NodeContext, input: WalkInput): De
   const decision: Decision = { node, object, merge, managedPresent };
   if (!merge.changed) return decision;
   decision.change = describeChange(node.path, node.type, object, node.acl, merge.next);
+  if (merge.exposed.length > 0) decision.warning = exposes(node.path, merge.exposed);
   const max = input.target.maxEntries;
   if (max !== undefined) {
     const counted = input.target.entryCount?.(merge.next) ?? { count: merge.next.length };
@@ -229,6 +232,16 @@ function objectLabel(ctx: NodeContext): string {
     labels.set(owner, label);
   }
   return label;
+}
+
+function exposes(path: string, keys: readonly string[]): PathProblem {
+  return {
+    path,
+    code: "GS_MASK_EXPOSES",
+    message:
+      "our entries need a wider mask, and these entries not ours already exceed the old one: POSIX lets them use the wider mask too",
+    principals: [...keys],
+  };
 }
 
 /** Names the principals of the scope that overflows, when the target counts per scope. */

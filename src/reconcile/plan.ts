@@ -43,6 +43,8 @@ export interface PlanSummary {
   /** Directories left alone with everything below them ([target] exclude). */
   excluded: number;
   problems: number;
+  /** Paths written with a side effect worth knowing (see Plan.warnings). */
+  warnings: number;
 }
 
 export interface Plan {
@@ -57,9 +59,12 @@ export interface Plan {
   /** The excluded directories (the first EXCLUDED_LISTED of them; summary.excluded counts all). */
   excluded: string[];
   problems: PathProblem[];
+  /** Written anyway, but said: a mask our entries need that also widens someone else's (first WARNINGS_LISTED). */
+  warnings: PathProblem[];
 }
 
 const EXCLUDED_LISTED = 100;
+const WARNINGS_LISTED = 1000;
 
 export function describeChange(
   path: string,
@@ -139,7 +144,9 @@ export class PlanBuilder {
     skipped: 0,
     excluded: 0,
     problems: 0,
+    warnings: 0,
   };
+  private readonly warnings: PathProblem[] = [];
   private readonly excludedPaths: string[] = [];
   private readonly objects = new Map<string, ObjectSummary>();
   private readonly keepChanges: boolean;
@@ -179,6 +186,11 @@ export class PlanBuilder {
     if (this.excludedPaths.length < EXCLUDED_LISTED) this.excludedPaths.push(path);
   }
 
+  warn(w: PathProblem): void {
+    this.summary.warnings++;
+    if (this.warnings.length < WARNINGS_LISTED) this.warnings.push(w);
+  }
+
   problem(p: PathProblem): void {
     this.summary.problems++;
     this.problems.push(p);
@@ -199,6 +211,7 @@ export class PlanBuilder {
       skipped: this.skipped,
       excluded: this.excludedPaths,
       problems: this.problems,
+      warnings: this.warnings,
     };
   }
 }

@@ -60,6 +60,7 @@ export async function computePlan(session: Session, opts: PlanOptions = {}): Pro
       decided: (d) => {
         builder.scanned(d.managedPresent);
         if (d.change && !d.problem) builder.change(d.change, d.node.acl, d.merge.next);
+        if (d.warning && !d.problem) builder.warn(d.warning);
         if (session.onProgress && builder.summary.scanned % 1000 === 0)
           session.onProgress(builder.summary.scanned);
         return true;
@@ -151,6 +152,7 @@ async function applyLocked(session: Session, opts: ApplyOptions): Promise<ApplyR
     journal.outcome(change.path, true);
     adoptions.record(change.path, new Map(), d.merge.released);
     builder.change(change, before, d.merge.next);
+    if (d.warning) builder.warn(d.warning);
     session.onWrite?.(change.path, change.added, change.removed);
     return true;
   };

@@ -116,6 +116,14 @@ function renderProblems(plan: Plan, s: Style): string[] {
   }
   if (plan.problems.length > 50)
     out.push(s.dim(`… ${num(plan.problems.length - 50)} more problems (see --json)`));
+  for (const w of plan.warnings.slice(0, 20))
+    out.push(
+      s.yellow(
+        `warning: ${w.path ? `${w.path}: ` : ""}${w.code} ${w.message} [${(w.principals ?? []).join(", ")}]`,
+      ),
+    );
+  if (plan.summary.warnings > 20)
+    out.push(s.dim(`… ${num(plan.summary.warnings - 20)} more warnings (see --json)`));
   return out;
 }
 

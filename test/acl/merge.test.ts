@@ -97,3 +97,70 @@ describe("mergeAcl", () => {
     assert.equal(r.changed, false);
   });
 });
+
+describe("mergeAcl: effective access and the mask", () => {
+  it("leaves an inherited r-x masked to r-- on a file in line", () => {
+    const r = mergeAcl({
+      current: spec("user::rw-,group::r-x,group:staff:r-x,mask::r--,other::r--"),
+      desired: spec("group:staff:r--"),
+      managed: keys("group:staff"),
+      adopted: new Map(),
+    });
+    assert.equal(r.changed, false);
+  });
+
+  it("never gives a file x through the mask when it writes another of our entries", () => {
+    const r = mergeAcl({
+      current: spec("user::rw-,group::r-x,group:staff:r-x,mask::r--,other::r--"),
+      desired: spec("group:staff:r--,user:www-data:r--"),
+      managed: keys("group:staff"),
+      adopted: new Map(),
+    });
+    assert.equal(
+      formatAclSpec(r.next),
+      "user::rw-,user:www-data:r--,group::r-x,group:staff:r-x,mask::r--,other::r--",
+    );
+    assert.deepEqual(r.exposed, []);
+  });
+
+  it("narrows the mask on revocation only by what our entries alone used", () => {
+    const r = mergeAcl({
+      current: spec("user::rwx,group::rwx,group:eng:rwx,group:ours:r-x,mask::r-x,other::---"),
+      desired: [],
+      managed: keys("group:ours"),
+      adopted: new Map(),
+    });
+    assert.equal(formatAclSpec(r.next), "user::rwx,group::rwx,group:eng:rwx,mask::r-x,other::---");
+    const narrowed = mergeAcl({
+      current: spec("user::rwx,group::r--,group:eng:r--,group:ours:rwx,mask::rwx,other::---"),
+      desired: [],
+      managed: keys("group:ours"),
+      adopted: new Map(),
+    });
+    assert.equal(formatAclSpec(narrowed.next), "user::rwx,group::r--,group:eng:r--,mask::r--,other::---");
+  });
+
+  it("keeps the owning group's effective access when the last named entry and its mask go", () => {
+    const r = mergeAcl({
+      current: spec("user::rw-,group::r-x,group:staff:r-x,mask::r--,other::---"),
+      desired: [],
+      managed: keys("group:staff"),
+      adopted: new Map(),
+    });
+    assert.equal(formatAclSpec(r.next), "user::rw-,group::r--,other::---");
+  });
+
+  it("widens the mask by what our entries need and names the entries not ours that it exposes", () => {
+    const r = mergeAcl({
+      current: spec("user::rw-,group::rw-,group:eng:rw-,mask::r--,other::---"),
+      desired: spec("user:alice:rw-"),
+      managed: keys(),
+      adopted: new Map(),
+    });
+    assert.equal(
+      formatAclSpec(r.next),
+      "user::rw-,user:alice:rw-,group::rw-,group:eng:rw-,mask::rw-,other::---",
+    );
+    assert.deepEqual(r.exposed, ["group::", "group:eng"]);
+  });
+});

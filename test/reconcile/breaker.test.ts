@@ -18,6 +18,7 @@ function summary(entriesRemoved: number, managedEntries: number): PlanSummary {
     managedEntries,
     skipped: 0,
     excluded: 0,
+    warnings: 0,
     problems: 0,
   };
 }

@@ -23,10 +23,12 @@ function plan(objects: Plan["objects"], changed: number): Plan {
       managedEntries: 3,
       skipped: 0,
       excluded: 0,
+      warnings: 0,
       problems: 0,
     },
     skipped: [],
     excluded: [],
+    warnings: [],
     problems: [],
   };
 }

@@ -71,6 +71,13 @@ export function planAclWrite(observed: Acl, next: Acl): AclWritePlan {
     const old = before.get(entryKey(e));
     return !old || old.perm !== e.perm;
   });
+  // The NameNode recomputes a touched scope's mask as the union unless the request carries one:
+  // send ours (even unchanged), or a masked entry would become effective in full.
+  for (const scope of ["access", "default"] as const) {
+    const mask = after.get(entryKey({ scope, type: "mask", name: "" }));
+    const touched = [...remove, ...modify].some((e) => e.scope === scope);
+    if (mask && touched && !modify.includes(mask)) modify.push(mask);
+  }
   return { remove: sortEntries(remove), modify: sortEntries(modify), removeDefault };
 }
 

@@ -68,6 +68,19 @@ describe("planAclWrite", () => {
     assert.deepEqual(plan.remove, []);
   });
 
+  it("sends the unchanged mask with any change of its scope, so the NameNode keeps it", () => {
+    const plan = planAclWrite(
+      spec("user::rw-,group::r-x,group:staff:r-x,mask::r--,other::---"),
+      spec("user::rw-,user:www:r--,group::r-x,group:staff:r-x,mask::r--,other::---"),
+    );
+    assert.equal(formatAclSpec(plan.modify), "user:www:r--,mask::r--");
+    const removal = planAclWrite(
+      spec("user::rw-,user:www:r--,group::r-x,group:staff:r-x,mask::r--,other::---"),
+      spec("user::rw-,group::r-x,group:staff:r-x,mask::r--,other::---"),
+    );
+    assert.equal(formatAclSpec(removal.modify), "mask::r--");
+  });
+
   it("removes dropped named entries, and the mask when no named entry is left", () => {
     const plan = planAclWrite(spec(`${base},user:a:r-x,mask::r-x`), spec(base));
     assert.equal(plan.remove.map(formatEntryKeyOnly).join(","), "user:a:,mask::");
