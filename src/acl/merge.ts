@@ -8,7 +8,6 @@ import {
   type AclScope,
   entry,
   entryKey,
-  isGroupClass,
   isNamed,
   type Perm,
   sameAcl,
