@@ -8,6 +8,7 @@ import {
   aclFromMode,
   entry,
   entryKey,
+  isGroupClass,
   isNamed,
   sortEntries,
 } from "../../acl/entry.ts";
@@ -71,12 +72,15 @@ export function planAclWrite(observed: Acl, next: Acl): AclWritePlan {
     const old = before.get(entryKey(e));
     return !old || old.perm !== e.perm;
   });
-  // The NameNode recomputes a touched scope's mask as the union unless the request carries one:
-  // send ours (even unchanged), or a masked entry would become effective in full.
+  // The NameNode recomputes a touched scope's mask as the union of its group class unless the
+  // request carries one: send ours (even unchanged) where it differs, or a masked entry would
+  // become effective in full.
   for (const scope of ["access", "default"] as const) {
     const mask = after.get(entryKey({ scope, type: "mask", name: "" }));
-    const touched = [...remove, ...modify].some((e) => e.scope === scope);
-    if (mask && touched && !modify.includes(mask)) modify.push(mask);
+    if (!mask || modify.includes(mask)) continue;
+    if (![...remove, ...modify].some((e) => e.scope === scope)) continue;
+    const union = next.filter((e) => e.scope === scope && isGroupClass(e)).reduce((p, e) => p | e.perm, 0);
+    if (union !== mask.perm) modify.push(mask);
   }
   return { remove: sortEntries(remove), modify: sortEntries(modify), removeDefault };
 }
