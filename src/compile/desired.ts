@@ -16,11 +16,14 @@ import {
   principalKey,
 } from "./mapping.ts";
 import type { DesiredState, EntryReason, IgnoredGrant, LocationContext, ObjectAcl } from "./model.ts";
+import { traverseEntries } from "./traverse.ts";
 
 export interface CompileOptions {
   grants: GrantRules;
   locations: LocationRules;
   shape: EntryShape;
+  /** Write traverse entries (true) or only report where they are missing (false). */
+  traverse?: boolean;
 }
 
 export function compileDesired(policy: Policy, catalog: Catalog, opts: CompileOptions): DesiredState {
@@ -95,6 +98,11 @@ export function compileDesired(policy: Policy, catalog: Catalog, opts: CompileOp
     addLocations(desired, u.object, [location], opts, "uri");
   }
   for (const ctx of desired.contexts.values()) fillEntries(ctx, objects, opts.shape);
+  if (opts.traverse !== undefined)
+    desired.traverse = {
+      entries: traverseEntries(desired.contexts, opts.locations.roots),
+      write: opts.traverse,
+    };
   return desired;
 }
 

@@ -14,6 +14,7 @@ export function compileForConfig(config: Config, model: Model, fileExecuteDefaul
       roots: config.target.roots,
       ...(config.webhdfs?.nameservice ? { nameservice: config.webhdfs.nameservice } : {}),
     },
+    traverse: config.compile.traverse,
     shape: {
       fileExecute: config.compile.fileExecute ?? fileExecuteDefault,
       defaultAcls: config.compile.defaultAcls,

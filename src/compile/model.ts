@@ -58,9 +58,18 @@ export interface IgnoredLocation {
   location: RawLocation;
 }
 
+/** The `--x` access entries grantees need on the directories above their locations. */
+export interface TraverseNeeds {
+  /** Per directory path (root down to each location's parent). */
+  entries: Map<string, AclEntry[]>;
+  /** false ([compile] traverse = false): nothing is written, a directory in the way is reported. */
+  write: boolean;
+}
+
 export interface DesiredState {
   objects: Map<string, ObjectAcl>;
   contexts: Map<string, LocationContext>;
+  traverse?: TraverseNeeds;
   ignoredGrants: IgnoredGrant[];
   ignoredLocations: IgnoredLocation[];
 }

@@ -77,6 +77,7 @@ const schema = z.object({
       file_execute: z.enum(["auto", "true", "false"]).default("auto"),
       uri_grants: bool.default(false),
       default_acls: bool.default(true),
+      traverse: bool.default(true),
     })
     .prefault({}),
   webhdfs: z
@@ -250,6 +251,7 @@ function toConfig(raw: RawConfig, file: string): Config {
       ...(fileExecute === undefined ? {} : { fileExecute }),
       uriGrants: raw.compile.uri_grants,
       defaultAcls: raw.compile.default_acls,
+      traverse: raw.compile.traverse,
     },
     ...(w
       ? {

@@ -68,6 +68,8 @@ export interface CompileConfig {
   uriGrants: boolean;
   /** Whether directories also get default: entries. */
   defaultAcls: boolean;
+  /** Whether grantees get `--x` on the directories from the root down to each location's parent. */
+  traverse: boolean;
 }
 
 export interface WebhdfsConfig {

@@ -60,13 +60,14 @@ export async function computePlan(session: Session, opts: PlanOptions = {}): Pro
       decided: (d) => {
         builder.scanned(d.managedPresent);
         if (d.change && !d.problem) builder.change(d.change, d.node.acl, d.merge.next);
-        if (d.warning && !d.problem) builder.warn(d.warning);
+        if (!d.problem) for (const w of d.warnings ?? []) builder.warn(w);
         if (session.onProgress && builder.summary.scanned % 1000 === 0)
           session.onProgress(builder.summary.scanned);
         return true;
       },
       skipped: (s) => builder.skip(s),
       excluded: (path) => builder.exclude(path),
+      warning: (w) => builder.warn(w),
       problem: (p) => builder.problem(p),
     },
   );
@@ -120,6 +121,8 @@ async function applyLocked(session: Session, opts: ApplyOptions): Promise<ApplyR
   for (const p of skips.problems) builder.problem(p);
   const expect = opts.saved ? new Map(opts.saved.changes.map((c) => [c.path, c])) : undefined;
   let failed = 0;
+  /** Traverse keys per directory this run left in place (a failed write keeps the old ones). */
+  const traverse = new Map<string, string[]>();
 
   /** false when the path was left as it was: a failed or refused write. */
   const write = async (d: Decision): Promise<boolean> => {
@@ -152,7 +155,6 @@ async function applyLocked(session: Session, opts: ApplyOptions): Promise<ApplyR
     journal.outcome(change.path, true);
     adoptions.record(change.path, new Map(), d.merge.released);
     builder.change(change, before, d.merge.next);
-    if (d.warning) builder.warn(d.warning);
     session.onWrite?.(change.path, change.added, change.removed);
     return true;
   };
@@ -175,7 +177,13 @@ async function applyLocked(session: Session, opts: ApplyOptions): Promise<ApplyR
         builder.scanned(d.managedPresent);
         if (session.onProgress && builder.summary.scanned % 1000 === 0)
           session.onProgress(builder.summary.scanned);
-        if (d.change && !d.problem) return write(d);
+        if (!d.problem) for (const w of d.warnings ?? []) builder.warn(w);
+        if (d.change && !d.problem) {
+          const written = await write(d);
+          if (written && d.traverse) traverse.set(d.node.path, d.traverse);
+          return written;
+        }
+        if (d.traverse && !d.problem) traverse.set(d.node.path, d.traverse);
         // Someone else's entry already grants what we would: nothing to write, but from now on we
         // manage that key here, so remember whose it was, or a revocation would take it away.
         if (d.merge.newlyAdopted.size > 0) adoptions.record(d.node.path, d.merge.newlyAdopted, []);
@@ -183,6 +191,7 @@ async function applyLocked(session: Session, opts: ApplyOptions): Promise<ApplyR
       },
       skipped: (s) => builder.skip(s),
       excluded: (path) => builder.exclude(path),
+      warning: (w) => builder.warn(w),
       problem: (p) => builder.problem(p),
     },
   ).catch((err: unknown) => {
@@ -210,6 +219,7 @@ async function applyLocked(session: Session, opts: ApplyOptions): Promise<ApplyR
       journaled: journal !== undefined,
       cleanRoots: outcome.cleanRoots,
       allClean: outcome.cleanRoots.length === outcome.walkedRoots.length,
+      traverse,
     }),
   );
   adoptions.compact();

@@ -41,6 +41,8 @@ export interface RunEnd {
   cleanRoots: readonly string[];
   /** Whether every walked root ended without a problem. */
   allClean: boolean;
+  /** Traverse keys per directory decided in this run (an empty list: none of ours left there). */
+  traverse?: ReadonlyMap<string, readonly string[]>;
 }
 
 /**
@@ -69,8 +71,15 @@ export function finalState(
   const earlier = old.pending?.runs ?? [];
   const runs =
     !scope && end.allClean ? [] : [...earlier, ...(end.allClean || !end.journaled ? [] : [end.run])];
-  const { pending: _, ...rest } = old;
-  return runs.length > 0 ? { ...rest, locations, pending: { runs } } : { ...rest, locations };
+  const { pending: _, traverse: oldTraverse, ...rest } = old;
+  const traverse = { ...oldTraverse };
+  for (const [p, keys] of end.traverse ?? []) {
+    if (keys.length > 0) traverse[p] = [...keys].sort();
+    else delete traverse[p];
+  }
+  const withTraverse =
+    Object.keys(traverse).length > 0 ? { ...rest, locations, traverse } : { ...rest, locations };
+  return runs.length > 0 ? { ...withTraverse, pending: { runs } } : withTraverse;
 }
 
 /** Whether any entry we manage may be removed: only then does apply need a breaker pre-check. */
@@ -89,6 +98,11 @@ export function mayRemove(
     const ctx = deepestAtOrAbove(p, (q) => desired.contexts.get(q));
     const keys = keysOf(ctx, none);
     if (!ctx || !covered(loc.dir, keys.dir) || !covered(loc.file, keys.file)) return true;
+  }
+  const wanted = desired.traverse?.write ? desired.traverse.entries : undefined;
+  for (const [p, keys] of Object.entries(old.traverse ?? {})) {
+    const still = new Set((wanted?.get(p) ?? []).map(entryKey));
+    if (keys.some((k) => !still.has(k))) return true;
   }
   for (const [p, ctx] of desired.contexts) {
     if (!inScope(p, scope) || Object.hasOwn(old.locations, p)) continue;

@@ -34,6 +34,8 @@ export interface ManagedState {
   /** The target this state belongs to (`posix` or `webhdfs:<nameservice>`); another target starts empty. */
   target: string;
   locations: Record<string, ManagedLocation>;
+  /** Per directory, the keys of the traverse entries (`--x`, access scope) we put there. */
+  traverse?: Record<string, string[]>;
   /** Runs that died or ended unsettled: their journals say which entries they added, path by path. */
   pending?: { runs: string[] };
 }

@@ -12,6 +12,9 @@ export interface TargetNode {
   readonly type: NodeType;
   /** The ACL as observed: base entries (from the mode when there is no ACL), access and default. */
   readonly acl: Acl;
+  /** Owner and owning group names (a decimal id when it has no name), for who may already pass. */
+  readonly owner?: string;
+  readonly group?: string;
   /**
    * Writes `next` so that the node ends up carrying exactly it. The target turns it into the
    * cheapest safe operation (one fsetxattr per scope; MODIFY/REMOVE ACL entries on HDFS).
@@ -57,6 +60,12 @@ export interface EntryCount {
   scope?: AclScope;
 }
 
+export interface AboveRoot {
+  mode: number;
+  owner: string;
+  group: string;
+}
+
 export interface Target {
   readonly kind: "posix" | "webhdfs";
   /** Target default for execute bits on files: POSIX gives none, HDFS mirrors Sentry. */
@@ -69,6 +78,11 @@ export interface Target {
   walk(root: string, options: WalkOptions): Promise<void>;
   /** One path, opened as safely as the walk would (for undo and single-path checks); null if absent. */
   node(path: string): Promise<TargetNode | null>;
+  /**
+   * Mode bits, owner and group of a directory above the roots (never written), so a plan can say
+   * who cannot pass it; null when it cannot be read.
+   */
+  statAbove?(path: string): Promise<AboveRoot | null>;
   /** Principals that do not exist on the target (a POSIX host's name service); [] when unknowable. */
   unknownPrincipals(principals: readonly Principal[]): Promise<Principal[]>;
   close(): Promise<void>;

@@ -39,6 +39,8 @@ export interface Observed {
   dev: number;
   ino: number;
   mode: number;
+  uid: number;
+  gid: number;
   ctime: string;
   access: string;
   dflt: string;
@@ -67,6 +69,8 @@ export function observe(fd: number, st: Stat, isDir: boolean, path: string): Obs
     dev: st.dev,
     ino: st.ino,
     mode: st.mode,
+    uid: st.uid,
+    gid: st.gid,
     ctime: st.ctime,
     access: readXattr(fd, XATTR_ACCESS, path),
     dflt: isDir ? readXattr(fd, XATTR_DEFAULT, path) : "",
@@ -206,6 +210,14 @@ export class PosixNode implements TargetNode {
     private fd: number,
   ) {
     this.acl = aclOf(obs, type, ctx, path);
+  }
+
+  get owner(): string {
+    return this.ctx.names.display("user", this.obs.uid);
+  }
+
+  get group(): string {
+    return this.ctx.names.display("group", this.obs.gid);
   }
 
   /** The walk is about to close the fd: later writes must reopen the path instead. */

@@ -1,10 +1,11 @@
 // The POSIX Target: walks, reads and writes ACLs below admin-configured roots on the local host,
 // through fds only (see walk.ts), resolving names with the host's name service (see names.ts).
 
+import { stat } from "node:fs/promises";
 import { posix } from "node:path";
 import { GsError } from "../../errors.ts";
 import type { Principal } from "../../policy/model.ts";
-import type { Target, TargetNode, WalkOptions } from "../target.ts";
+import type { AboveRoot, Target, TargetNode, WalkOptions } from "../target.ts";
 import { NameResolver } from "./names.ts";
 import { close } from "./native.ts";
 import { type NodeContext, observe, PosixNode } from "./node.ts";
@@ -83,6 +84,18 @@ export class PosixTarget implements Target {
     } finally {
       close(opened.fd);
     }
+  }
+
+  async statAbove(path: string): Promise<AboveRoot | null> {
+    // Read only, and only for a report: a path lookup is enough here.
+    const st = await stat(path).catch(() => null);
+    if (!st) return null;
+    const { names } = this.ctx;
+    return {
+      mode: st.mode & 0o777,
+      owner: names.display("user", st.uid),
+      group: names.display("group", st.gid),
+    };
   }
 
   async unknownPrincipals(principals: readonly Principal[]): Promise<Principal[]> {

@@ -5,7 +5,7 @@ import type { Acl } from "../../acl/entry.ts";
 import type { WebhdfsConfig } from "../../config/types.ts";
 import { GsError } from "../../errors.ts";
 import type { Principal } from "../../policy/model.ts";
-import type { EntryCount, NodeType, Target, TargetNode, WalkOptions } from "../target.ts";
+import type { AboveRoot, EntryCount, NodeType, Target, TargetNode, WalkOptions } from "../target.ts";
 import {
   aclFromHdfs,
   checkEntryLimit,
@@ -92,6 +92,12 @@ export class WebhdfsTarget implements Target {
     return hdfsEntryCount(acl);
   }
 
+  async statAbove(path: string): Promise<AboveRoot | null> {
+    const status = await this.statusOrNull(path).catch(() => null);
+    if (!status) return null;
+    return { mode: Number.parseInt(status.permission, 8) & 0o777, owner: status.owner, group: status.group };
+  }
+
   async unknownPrincipals(_principals: readonly Principal[]): Promise<Principal[]> {
     // The NameNode resolves names through its own group mapping; it never says a name is unknown.
     return [];
@@ -119,7 +125,8 @@ export class WebhdfsTarget implements Target {
   private async observe(path: string, status: FileStatus, signal?: AbortSignal): Promise<TargetNode> {
     const aclStatus = status.aclBit ? await this.client.getAclStatus(path, signal) : undefined;
     const acl = aclFromHdfs(aclStatus?.permission ?? status.permission, aclStatus);
-    return new WebhdfsNode(this.client, path, status.type === "DIRECTORY" ? "dir" : "file", acl);
+    const type = status.type === "DIRECTORY" ? "dir" : "file";
+    return new WebhdfsNode(this.client, path, type, acl, status.owner, status.group);
   }
 }
 
@@ -129,6 +136,8 @@ class WebhdfsNode implements TargetNode {
     readonly path: string,
     readonly type: NodeType,
     private observed: Acl,
+    readonly owner: string,
+    readonly group: string,
   ) {}
 
   get acl(): Acl {
