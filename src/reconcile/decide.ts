@@ -50,7 +50,11 @@ export function decide(node: TargetNode, ctx: NodeContext, input: WalkInput): De
   const ownedTraverse = node.type === "dir" ? input.state.traverse?.[node.path] : undefined;
   if (ownedTraverse) managed = withOwned(managed, new Set(ownedTraverse));
   const traverse = traverseAt(node, input.desired.traverse, input.skipPrincipals);
+  const traverseOnly =
+    !ctx.desired && !ctx.managed && (traverse.add.length > 0 || ownedTraverse !== undefined);
   let decision = decideFor(node, ctx, input, withTraverse(located, traverse.add), managed);
+  // A directory above every location carries only traverse entries: name it so in the plan.
+  if (traverseOnly) decision = relabel(decision, "(traverse)");
   decision.traverse = traverse.add.map(entryKey);
   if (decision.problem?.code === "GS_ACL_TOO_MANY" && traverse.add.length > 0) {
     const without = decideFor(node, ctx, input, located, managed);
@@ -184,4 +188,8 @@ function tooMany(path: string, next: Acl, counted: EntryCount, max: number): Pat
         : `the ${scope} ACL would have ${count} entries; the target allows ${max} per scope`,
     principals,
   };
+}
+
+function relabel(d: Decision, object: string): Decision {
+  return { ...d, object, ...(d.change ? { change: { ...d.change, object } } : {}) };
 }
