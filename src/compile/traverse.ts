@@ -13,7 +13,8 @@ export function traverseEntries(
   const byDir = new Map<string, Map<string, AclEntry>>();
   for (const ctx of contexts.values()) {
     const root = findRoot(ctx.path, roots);
-    const grantees = ctx.dir.concat(ctx.file).filter((e) => e.scope === "access");
+    // A denied user's `---` entry grants nothing, so it needs no way through either.
+    const grantees = ctx.dir.concat(ctx.file).filter((e) => e.scope === "access" && e.perm !== 0);
     if (root === undefined || grantees.length === 0) continue;
     for (const dir of dirsAbove(root, ctx.path)) {
       let entries = byDir.get(dir);

@@ -28,7 +28,10 @@ describe("traverseEntries", () => {
           entry("default", "group", "staff", R | X),
         ]),
       ],
-      ["/wh/db/t2", ctx("/wh/db/t2", [entry("access", "user", "ann", R | W | X)])],
+      [
+        "/wh/db/t2",
+        ctx("/wh/db/t2", [entry("access", "user", "ann", R | W | X), entry("access", "user", "denied", 0)]),
+      ],
       ["/elsewhere/t3", ctx("/elsewhere/t3", [entry("access", "group", "x", R | X)])],
     ]);
     const t = traverseEntries(contexts, ["/wh"]);
