@@ -146,7 +146,7 @@ async function warnAboveRoots(input: WalkInput, handlers: WalkHandlers): Promise
       if (findRoot(ctx.path, input.roots) !== root) continue;
       for (const e of ctx.dir.concat(ctx.file)) {
         const key = `${e.type}:${e.name}`;
-        if (!input.skipPrincipals.has(key)) grantees.set(key, e);
+        if (e.perm !== 0 && !input.skipPrincipals.has(key)) grantees.set(key, e);
       }
     }
     if (grantees.size === 0) continue;
