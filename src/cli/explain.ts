@@ -1,11 +1,14 @@
 // `grantsync explain PATH`: the object a path belongs to, its desired entries and, for each,
-// the grants producing it (role, principal, privilege, file:line), plus grants producing nothing.
+// the grants producing it (role, principal, privilege, file:line), grants producing nothing, and
+// the ACL the path carries now.
 
 import { resolve } from "node:path";
 import type { Command } from "commander";
+import { formatEntry } from "../acl/spec.ts";
 import { explainPath } from "../compile/explain.ts";
 import { normalizeAbsolutePath } from "../compile/locations.ts";
 import { renderExplain } from "../report/text.ts";
+import type { TargetNode } from "../targets/target.ts";
 import { openSession, printJson, stdoutStyle } from "./common.ts";
 import { CONFIG_HELP } from "./config-file.ts";
 
@@ -28,15 +31,18 @@ async function explain(rawPath: string, opts: ExplainOptions): Promise<void> {
   const { config, desired, session } = await openSession(opts.config, opts);
   const path = normalizeAbsolutePath(config.target.type === "posix" ? resolve(rawPath) : rawPath) ?? rawPath;
   const x = explainPath(desired, config.target.roots, path);
-  let type: "dir" | "file" | undefined;
+  let node: TargetNode | null = null;
   if (x.managed) {
     try {
-      type = (await session.target.node(path))?.type;
+      node = await session.target.node(path);
     } catch {
-      type = undefined;
+      node = null;
     }
   }
   await session.target.close();
-  if (opts.json) printJson({ ...x, ...(type ? { type } : {}) });
-  else process.stdout.write(renderExplain(x, type, stdoutStyle()));
+  const type = node?.type;
+  // The ACL on the path now, beside the desired entries, as getfacl would list it.
+  const acl = node ? node.acl.map(formatEntry) : undefined;
+  if (opts.json) printJson({ ...x, ...(type ? { type } : {}), ...(acl ? { acl } : {}) });
+  else process.stdout.write(renderExplain(x, type, stdoutStyle(), acl));
 }

@@ -7,6 +7,7 @@ import { resolve } from "node:path";
 import { Command, CommanderError } from "commander";
 import { toGsError } from "../errors.ts";
 import { colourEnabled, makeStyle } from "../report/style.ts";
+import { registerAccess } from "./access.ts";
 import { registerApply } from "./apply.ts";
 import { CliExit } from "./common.ts";
 import { configFileFor, withConfigArg } from "./config-file.ts";
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerValidate(program);
   registerExplain(program);
+  registerAccess(program);
   registerPlan(program);
   registerApply(program);
   registerUndo(program);

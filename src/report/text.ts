@@ -148,7 +148,12 @@ export function renderDiagnostics(errors: Diagnostic[], warnings: Diagnostic[], 
   return out.length ? `${out.join("\n")}\n` : "";
 }
 
-export function renderExplain(x: Explanation, type: "dir" | "file" | undefined, s: Style): string {
+export function renderExplain(
+  x: Explanation,
+  type: "dir" | "file" | undefined,
+  s: Style,
+  acl?: readonly string[],
+): string {
   const out = [s.bold(x.path)];
   if (!x.managed) {
     out.push(`  not managed: ${x.reason}`);
@@ -175,6 +180,7 @@ export function renderExplain(x: Explanation, type: "dir" | "file" | undefined, 
       );
     }
   }
+  if (acl) out.push(`  ACL on the path now:`, ...acl.map((e) => `    ${e}`));
   if (x.inert.length > 0) out.push("  grants that produce no ACL here:");
   for (const i of x.inert)
     out.push(s.dim(`    role ${i.role} → ${i.principal}: ${i.privilege} (${i.source}): ${i.reason}`));

@@ -1,6 +1,7 @@
 // The one narrow interface the reconcile engine drives: walk a tree, read a node's ACL, write it.
 // POSIX and WebHDFS implement it; the engine never knows which one it has.
 
+import type { InodeView } from "../acl/access.ts";
 import type { Acl, AclScope } from "../acl/entry.ts";
 import type { Principal } from "../policy/model.ts";
 
@@ -85,5 +86,15 @@ export interface Target {
   statAbove?(path: string): Promise<AboveRoot | null>;
   /** Principals that do not exist on the target (a POSIX host's name service); [] when unknowable. */
   unknownPrincipals(principals: readonly Principal[]): Promise<Principal[]>;
+  /** `/` and every inode down to `path`, read only (also above the roots), for access evaluation. */
+  chain?(path: string): Promise<InodeView[]>;
+  /** A user as the target's name service sees it; groups null when the target cannot know them. */
+  identity?(user: string): Promise<TargetIdentity>;
   close(): Promise<void>;
+}
+
+export interface TargetIdentity {
+  user: string;
+  groups: string[] | null;
+  superuser: boolean;
 }

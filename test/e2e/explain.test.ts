@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Explanation } from "../../src/compile/explain.ts";
-import { grantsync, grantsyncJson } from "../helpers/cli.ts";
+import { grantsync, grantsyncJson, setfacl } from "../helpers/cli.ts";
 import { makeWarehouse, type Warehouse } from "../helpers/warehouse.ts";
 
 describe("grantsync explain", () => {
@@ -57,6 +57,14 @@ describe("grantsync explain", () => {
       x.entries.map((e) => e.principal),
       ["group:staff"],
     );
+  });
+
+  it("shows the ACL the path carries now beside the desired entries", () => {
+    setfacl(["-m", "g:staff:r--", wh.p("sales.db/customers/part-0.csv")]);
+    const x = explain("sales.db/customers/part-0.csv") as Explanation & { acl?: string[] };
+    assert.deepEqual(x.acl, ["user::rw-", "group::r--", "group:staff:r--", "mask::r--", "other::---"]);
+    const human = grantsync(["explain", "-c", wh.config, wh.p("sales.db/customers/part-0.csv")]);
+    assert.match(human.stdout, /ACL on the path now:\n {4}user::rw-\n {4}group::r--\n {4}group:staff:r--/);
   });
 
   it("says a path outside every root is not managed", () => {

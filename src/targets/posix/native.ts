@@ -71,6 +71,9 @@ const c_getgrnam_r = lib.func(
 );
 const c_getpwuid_r = lib.func("int getpwuid_r(uint32_t uid, void *pwd, void *buf, size_t len, void *result)");
 const c_getgrgid_r = lib.func("int getgrgid_r(uint32_t gid, void *grp, void *buf, size_t len, void *result)");
+const c_getgrouplist = lib.func(
+  "int getgrouplist(const char *user, uint32_t group, void *groups, void *ngroups)",
+);
 
 /** Returns an fd, or -errno. */
 export function openat(dirfd: number, name: string, flags: number): number {
@@ -156,6 +159,7 @@ export function fremovexattr(fd: number, name: string): number {
 
 // struct passwd: name@0 passwd@8 uid@16 gid@20 ...; struct group: name@0 passwd@8 gid@16 ...
 const PW_UID = 16;
+const PW_GID = 20;
 const GR_GID = 16;
 const entBuf = Buffer.alloc(64);
 const resultBuf = Buffer.alloc(8);
@@ -199,4 +203,21 @@ export function userNameOf(uid: number): string | null {
 
 export function groupNameOf(gid: number): string | null {
   return nssLookup(c_getgrgid_r as never, gid, "getgrgid_r") ? koffi.decode(entBuf, 0, "char *") : null;
+}
+
+/** Every gid the name service puts `name` in (its primary group first), or null for an unknown user. */
+export function groupIdsOf(name: string): number[] | null {
+  if (name === "" || name.includes("\0")) return null;
+  if (!nssLookup(c_getpwnam_r as never, name, "getpwnam_r")) return null;
+  const primary = entBuf.readUInt32LE(PW_GID);
+  const count = Buffer.alloc(4);
+  for (let size = 64; ; size *= 4) {
+    const groups = Buffer.alloc(size * 4);
+    count.writeInt32LE(size, 0);
+    // -1 means the buffer was too small; ngroups then holds the size needed.
+    if ((c_getgrouplist(name, primary, groups, count) as number) >= 0) {
+      return Array.from({ length: count.readInt32LE(0) }, (_, i) => groups.readUInt32LE(i * 4));
+    }
+    size = Math.max(size, count.readInt32LE(0));
+  }
 }

@@ -3,9 +3,11 @@
 
 import { stat } from "node:fs/promises";
 import { posix } from "node:path";
+import type { InodeView } from "../../acl/access.ts";
 import { GsError } from "../../errors.ts";
 import type { Principal } from "../../policy/model.ts";
-import type { AboveRoot, Target, TargetNode, WalkOptions } from "../target.ts";
+import type { AboveRoot, Target, TargetIdentity, TargetNode, WalkOptions } from "../target.ts";
+import { posixIdentity, readChain } from "./chain.ts";
 import { NameResolver } from "./names.ts";
 import { close } from "./native.ts";
 import { type NodeContext, observe, PosixNode } from "./node.ts";
@@ -101,6 +103,16 @@ export class PosixTarget implements Target {
   async unknownPrincipals(principals: readonly Principal[]): Promise<Principal[]> {
     this.freshen();
     return principals.filter((p) => this.ctx.names.id(p.kind, p.name) === null);
+  }
+
+  async chain(path: string): Promise<InodeView[]> {
+    this.freshen();
+    return readChain(this.ctx, posix.resolve(path));
+  }
+
+  async identity(user: string): Promise<TargetIdentity> {
+    this.freshen();
+    return posixIdentity(this.ctx, user);
   }
 
   /** No fd outlives a call; this only drops the caches. */

@@ -1,11 +1,20 @@
 // The WebHDFS Target: walks HDFS trees and writes ACLs entry by entry through a WebhdfsClient,
 // so the reconcile engine drives HDFS exactly as it drives a POSIX filesystem.
 
+import type { InodeView } from "../../acl/access.ts";
 import type { Acl } from "../../acl/entry.ts";
 import type { WebhdfsConfig } from "../../config/types.ts";
 import { GsError } from "../../errors.ts";
 import type { Principal } from "../../policy/model.ts";
-import type { AboveRoot, EntryCount, NodeType, Target, TargetNode, WalkOptions } from "../target.ts";
+import type {
+  AboveRoot,
+  EntryCount,
+  NodeType,
+  Target,
+  TargetIdentity,
+  TargetNode,
+  WalkOptions,
+} from "../target.ts";
 import {
   aclFromHdfs,
   checkEntryLimit,
@@ -14,6 +23,7 @@ import {
   isEmptyPlan,
   planAclWrite,
 } from "./acl.ts";
+import { readHdfsChain } from "./chain.ts";
 import { WebhdfsClient } from "./client.ts";
 import { WebhdfsRemoteError } from "./errors.ts";
 import type { RetryPolicy } from "./ha.ts";
@@ -101,6 +111,15 @@ export class WebhdfsTarget implements Target {
   async unknownPrincipals(_principals: readonly Principal[]): Promise<Principal[]> {
     // The NameNode resolves names through its own group mapping; it never says a name is unknown.
     return [];
+  }
+
+  chain(path: string): Promise<InodeView[]> {
+    return readHdfsChain(this.client, path);
+  }
+
+  /** The NameNode maps users to groups itself and WebHDFS does not expose the mapping. */
+  async identity(user: string): Promise<TargetIdentity> {
+    return { user, groups: null, superuser: false };
   }
 
   /** SPNEGO handshakes so far; 0 unless [webhdfs] auth = kerberos. */
