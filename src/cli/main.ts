@@ -14,6 +14,7 @@ import { configFileFor, withConfigArg } from "./config-file.ts";
 import { registerDaemon } from "./daemon.ts";
 import { registerExplain } from "./explain.ts";
 import { registerPlan } from "./plan.ts";
+import { registerReport } from "./report.ts";
 import { registerUndo } from "./undo.ts";
 import { registerValidate } from "./validate.ts";
 
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerPlan(program);
   registerApply(program);
   registerUndo(program);
+  registerReport(program);
   registerDaemon(program);
   return program;
 }

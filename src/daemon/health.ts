@@ -1,10 +1,11 @@
 // The health and metrics HTTP server on `[daemon] listen`: /healthz (alive), /readyz (last
-// reconcile succeeded and sources valid; 503 with a JSON reason otherwise), /metrics (Prometheus).
+// reconcile succeeded and sources valid; 503 with a JSON reason otherwise), /metrics (Prometheus),
+// /report (the HTML access report, on the same bind address).
 
 import { createServer, type Server, type ServerResponse } from "node:http";
 import { type AddressInfo, isIP } from "node:net";
 import type { Registry } from "prom-client";
-import { GsError } from "../errors.ts";
+import { GsError, toGsError } from "../errors.ts";
 import { scrubText } from "../secrets.ts";
 
 export interface Readiness {
@@ -17,6 +18,8 @@ export interface HealthOptions {
   listen: string;
   readiness: () => Readiness;
   registry: Registry;
+  /** The HTML report, or undefined while there is nothing to report yet. */
+  report?: () => Promise<string | undefined>;
 }
 
 export interface HealthServer {
@@ -41,6 +44,23 @@ export async function startHealthServer(opts: HealthOptions): Promise<HealthServ
           res.end(text);
         },
         (err: Error) => send(res, 500, { error: err.message }),
+      );
+      return;
+    }
+    if (path === "/report" && opts.report) {
+      opts.report().then(
+        (html) => {
+          if (html === undefined) return send(res, 503, { error: "no model loaded yet" });
+          res.writeHead(200, {
+            "content-type": "text/html; charset=utf-8",
+            "content-security-policy":
+              "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'",
+            "x-content-type-options": "nosniff",
+            "cache-control": "no-store",
+          });
+          res.end(req.method === "HEAD" ? undefined : html);
+        },
+        (err: unknown) => send(res, 500, { error: toGsError(err).code }),
       );
       return;
     }

@@ -13,6 +13,8 @@ import { changedContexts } from "../reconcile/incremental.ts";
 import type { PathProblem } from "../reconcile/plan.ts";
 import { applyChanges } from "../reconcile/run.ts";
 import { StateStore } from "../reconcile/state.ts";
+import { collectReport } from "../report/collect.ts";
+import { renderHtmlReport } from "../report/html.ts";
 import { loadModel, type Model, type SourceOverrides } from "../sources/load.ts";
 import { createTarget, targetId } from "../targets/create.ts";
 import type { Target } from "../targets/target.ts";
@@ -109,6 +111,19 @@ export class Reconciler {
       return true;
     }
     return this.apply(desired, scope, job, signal);
+  }
+
+  /** The HTML report of the model in force, read from the target now; undefined before the first compile. */
+  async report(): Promise<string | undefined> {
+    const { compiled, target } = this;
+    if (!compiled || !target) return undefined;
+    const data = await collectReport({
+      target,
+      targetName: targetId(compiled.config),
+      desired: compiled.desired,
+      journalDir: new StateStore(compiled.config.state.dir).journalDir,
+    });
+    return renderHtmlReport(data);
   }
 
   async close(): Promise<void> {

@@ -107,6 +107,7 @@ class Daemon {
       this.health = await startHealthServer({
         listen: this.config.daemon.listen,
         registry: this.metrics.registry,
+        report: () => this.reconciler.report(),
         readiness: () =>
           this.draining ? { ready: false, reason: "shutting down" } : this.reconciler.readiness(),
       });

@@ -1,10 +1,13 @@
-// Reads what the reports show from the target: the ACL on each object's location, one page of
-// objects at a time, so a matrix of a large warehouse costs only the page it shows.
+// Reads what the reports show: the ACL on each object's location from the target (one page of
+// objects at a time, so a matrix of a large warehouse costs only the page it shows), the journal's runs.
 
 import type { Acl } from "../acl/entry.ts";
 import type { DesiredState } from "../compile/model.ts";
 import { toGsError } from "../errors.ts";
+import { formatSource, type Principal } from "../policy/model.ts";
+import { listRuns } from "../reconcile/journal.ts";
 import type { Target } from "../targets/target.ts";
+import type { ReportData } from "./html.ts";
 import { type AccessMatrix, buildMatrix, globMatcher, objectLocations } from "./matrix.ts";
 
 export interface MatrixQuery {
@@ -44,4 +47,46 @@ export async function readMatrix(
     pageSize: Number.isFinite(q.pageSize) ? q.pageSize : Math.max(1, all.length),
     total: all.length,
   });
+}
+
+/** Everything the HTML report shows, read from the target and the journal now. */
+export async function collectReport(input: {
+  target: Target;
+  targetName: string;
+  desired: DesiredState;
+  journalDir: string;
+  runs?: number;
+  now?: Date;
+}): Promise<ReportData> {
+  const { target, desired } = input;
+  const matrix = await readMatrix(target, desired, { page: 1, pageSize: Number.POSITIVE_INFINITY });
+  const principals = new Map<string, Principal>();
+  for (const o of desired.objects.values()) {
+    for (const [key, g] of o.grants) principals.set(key, g.principal);
+  }
+  const unknown = await target.unknownPrincipals([...principals.values()]);
+  const runs = listRuns(input.journalDir)
+    .slice(-(input.runs ?? 20))
+    .reverse()
+    .map((r) => ({ ...r, outcome: r.complete ? "completed" : "interrupted" }));
+  return {
+    generatedAt: (input.now ?? new Date()).toISOString(),
+    target: input.targetName,
+    matrix,
+    runs,
+    ignoredGrants: desired.ignoredGrants.map((i) => ({
+      role: i.grant.role,
+      principal: `${i.grant.principal.kind}:${i.grant.principal.name}`,
+      privilege: i.grant.privilege.text,
+      source: formatSource(i.grant.privilege.source),
+      reason: i.reason,
+    })),
+    ignoredLocations: desired.ignoredLocations.map((l) => ({
+      object: l.object,
+      uri: l.uri,
+      source: formatSource(l.location.source),
+      reason: l.reason,
+    })),
+    unknownPrincipals: unknown.map((p) => `${p.kind}:${p.name}`).sort(),
+  };
 }

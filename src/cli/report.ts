@@ -1,0 +1,44 @@
+// `grantsync report --html FILE`: the self-contained HTML page (matrix with filters, drift per
+// object, last runs, ignored grants, unknown principals); `--json` prints the same data.
+
+import { writeFileSync } from "node:fs";
+import type { Command } from "commander";
+import { GsError } from "../errors.ts";
+import { collectReport } from "../report/collect.ts";
+import { renderHtmlReport } from "../report/html.ts";
+import { targetId } from "../targets/create.ts";
+import { openSession, printJson } from "./common.ts";
+
+interface ReportOptions {
+  config?: string;
+  json?: boolean;
+  html?: string;
+}
+
+export function registerReport(program: Command): void {
+  program
+    .command("report")
+    .description("write the access report: who can read what, drift, runs, ignored grants")
+    .option("-c, --config <file>", "grantsync config file")
+    .option("--html <file>", "write the report as one self-contained HTML page")
+    .option("--json", "machine-readable output")
+    .action(async (opts: ReportOptions) => report(opts));
+}
+
+async function report(opts: ReportOptions): Promise<void> {
+  if (!opts.html && !opts.json) throw new GsError("GS_USAGE", "report needs --html FILE or --json");
+  const { config, desired, session } = await openSession(opts.config, opts);
+  try {
+    const data = await collectReport({
+      target: session.target,
+      targetName: targetId(config),
+      desired,
+      journalDir: session.store.journalDir,
+    });
+    if (opts.html) writeFileSync(opts.html, renderHtmlReport(data));
+    if (opts.json) printJson(opts.html ? { written: opts.html, ...data } : data);
+    else process.stdout.write(`Wrote ${opts.html}\n`);
+  } finally {
+    await session.target.close();
+  }
+}
