@@ -2,7 +2,7 @@
 // what the kernel actually lets that user do.
 
 import assert from "node:assert/strict";
-import { chmodSync } from "node:fs";
+import { chmodSync, symlinkSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import type { AccessReport } from "../../src/report/access.ts";
 import type { AccessMatrix } from "../../src/report/matrix.ts";
@@ -149,6 +149,19 @@ describe("grantsync access", () => {
         `sales.customers,table,${wh.p("sales.db/customers")},group:${u.group},true,false,true,false,false`,
       ),
     );
+  });
+
+  it("refuses to follow a symlink on the way, as the walk does", () => {
+    symlinkSync(wh.p("sales.db/customers"), wh.p("link"));
+    const r = grantsyncJson<{ error: { code: string } }>([
+      "access",
+      "-c",
+      wh.config,
+      wh.p("link/part-0.csv"),
+      "--user",
+      u.user,
+    ]);
+    assert.deepEqual([r.code, r.json.error.code], [1, "GS_PATH_UNSAFE"]);
   });
 
   it("fails with exit 1 for an unknown user", () => {

@@ -66,7 +66,10 @@ export function readChain(ctx: NodeContext, path: string): InodeView[] {
     for (let i = 0; ; i++) {
       const st = fstat(fd);
       if (typeof st === "number") throw new NativeError("fstat", -st, here || "/");
-      chain.push(view(ctx, fd, st, typeOf(st)!, here || "/"));
+      // Checked again on the fd: the name may have been swapped since lstat.
+      const type = typeOf(st);
+      if (type === undefined) throw refuse(path, `${here} is a symlink or special file`);
+      chain.push(view(ctx, fd, st, type, here || "/"));
       const name = components[i];
       if (name === undefined) return chain;
       if (chain[chain.length - 1]!.type !== "dir") throw refuse(path, `${here} is not a directory`);
@@ -75,9 +78,9 @@ export function readChain(ctx: NodeContext, path: string): InodeView[] {
       if (typeof lst === "number") {
         throw new GsError("GS_TARGET_IO", `${here}: ${errnoName(-lst)}`, { location: here });
       }
-      const type = typeOf(lst);
-      if (type === undefined) throw refuse(path, `${here} is a symlink or special file`);
-      const child = openat(fd, name, type === "dir" ? DIR_FLAGS : FILE_FLAGS);
+      const seen = typeOf(lst);
+      if (seen === undefined) throw refuse(path, `${here} is a symlink or special file`);
+      const child = openat(fd, name, seen === "dir" ? DIR_FLAGS : FILE_FLAGS);
       if (child < 0) throw new NativeError("openat", -child, here);
       close(fd);
       fd = child;
