@@ -33,12 +33,16 @@ function principalOf(text: string): string {
   return name ? `${type}:${name}` : "";
 }
 
+/**
+ * What the desired entries give the subject, ranked as the enforcer ranks them: a named user
+ * entry alone (a denied user keeps one), else the union of the entries for its groups.
+ */
 function grantsFor(subject: AccessSubject, entries: readonly AclEntry[]): number {
+  const named = entries.filter((e) => e.scope === "access" && e.name !== "");
+  const own = named.find((e) => e.type === "user" && e.name === subject.user);
+  if (own) return own.perm;
   const groups = new Set(subject.groups);
-  return entries
-    .filter((e) => e.scope === "access" && e.name !== "")
-    .filter((e) => (e.type === "user" ? e.name === subject.user : e.type === "group" && groups.has(e.name)))
-    .reduce((p, e) => p | e.perm, 0);
+  return named.filter((e) => e.type === "group" && groups.has(e.name)).reduce((p, e) => p | e.perm, 0);
 }
 
 export function accessReport(input: {

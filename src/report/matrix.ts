@@ -108,7 +108,9 @@ export function buildMatrix(input: MatrixInput): AccessMatrix {
   const seen = new Set<string>();
   const prepared = input.objects.map((o) => {
     const desired = new Map<string, ReadWrite>();
-    for (const [key, g] of input.desired.objects.get(o.object)?.grants ?? []) desired.set(key, bits(g.perm));
+    for (const [key, g] of input.desired.objects.get(o.object)?.grants ?? []) {
+      desired.set(key, bits(g.perm & ~g.denied));
+    }
     const acl = input.actual.get(o.path);
     const actual = acl === undefined || "error" in acl ? null : actualByPrincipal(acl);
     for (const key of [...desired.keys(), ...(actual?.keys() ?? [])]) if (keep(key)) seen.add(key);

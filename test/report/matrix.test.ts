@@ -12,7 +12,7 @@ function object(name: string, kind: ObjectAcl["kind"], grants: [string, number][
     grants: new Map(
       grants.map(([key, perm]) => {
         const [k, n] = key.split(":") as ["group" | "user", string];
-        return [key, { principal: { kind: k, name: n }, perm, reasons: [] }];
+        return [key, { principal: { kind: k, name: n }, perm, denied: 0, reasons: [] }];
       }),
     ),
   };
@@ -102,6 +102,26 @@ describe("the access matrix", () => {
       [m.rows[0]!.unreadable, m.rows[0]!.cells["group:staff"]!.actual, m.pages],
       ["missing", null, 2],
     );
+  });
+
+  it("takes denied bits away from what the grants give", () => {
+    const denying = object("sales", "database", [["user:eve", 4]]);
+    denying.grants.set("user:eve", { ...denying.grants.get("user:eve")!, denied: 4 });
+    const m = buildMatrix({
+      desired: { ...desired, objects: new Map([["sales", denying]]) },
+      objects: [{ object: "sales", kind: "database", path: "/w/sales.db" }],
+      actual: new Map([
+        ["/w/sales.db", parseAclSpec("user::rwx,user:eve:---,group::---,mask::---,other::---")],
+      ]),
+      page: 1,
+      pageSize: 1,
+      total: 1,
+    });
+    assert.deepEqual(m.rows[0]!.cells["user:eve"], {
+      desired: { read: false, write: false },
+      actual: { read: false, write: false },
+      drift: false,
+    });
   });
 
   it("filters principals by key or bare name, with * and ? only", () => {
