@@ -7,7 +7,7 @@ import type { Acl } from "../acl/entry.ts";
 import { aclToRecord } from "../acl/record.ts";
 import { GsError } from "../errors.ts";
 import type { NodeType } from "../targets/target.ts";
-import { encodeLine, type JournalOutcome, type JournalStart, lineOf } from "./journal-record.ts";
+import { encodeLine, type JournalStart, lineOf } from "./journal-record.ts";
 
 /** A batch this large is written at once rather than at the end of the event loop's turn. */
 const MAX_BATCH = 4096;
@@ -47,6 +47,13 @@ export class JournalWriter {
   private batch: Batch | undefined;
   /** Outcome lines ride with the next batch: a kill can lose only outcomes, and then undo re-checks. */
   private outcomes = "";
+  /** Change records staged so far; the n-th one is change n of the run. */
+  private changes = 0;
+  private readonly unsettled = new Map<string, number>();
+  /** Changes settled beyond `settledUpTo`, waiting for the ones before them. */
+  private readonly settledAhead = new Set<number>();
+  private settledUpTo = 0;
+  private doneWritten = 0;
   /** Set once a write failed: nothing more is written, and no further path may be touched. */
   private failure: GsError | undefined;
 
@@ -76,6 +83,7 @@ export class JournalWriter {
       `{"t":"change","path":${JSON.stringify(path)},"type":"${type}",${images(before, after)}}`,
     );
     this.stagedPaths++;
+    this.unsettled.set(path, ++this.changes);
     if (!this.batch) {
       this.batch = newBatch();
       setImmediate(() => this.commit());
@@ -85,9 +93,17 @@ export class JournalWriter {
     return promise;
   }
 
+  /**
+   * A written path costs no line of its own: one `done` record says every change up to n that has
+   * no `fail` record was written. A failed path gets its `fail` record.
+   */
   outcome(path: string, ok: boolean, error?: { code: string; message: string }): void {
-    const rec: JournalOutcome = ok ? { t: "done", path } : { t: "fail", path, ...error };
-    this.outcomes += encodeLine(rec);
+    if (!ok) this.outcomes += encodeLine({ t: "fail", path, ...error });
+    const n = this.unsettled.get(path);
+    if (n === undefined) return;
+    this.unsettled.delete(path);
+    this.settledAhead.add(n);
+    while (this.settledAhead.delete(this.settledUpTo + 1)) this.settledUpTo++;
   }
 
   end(summary: Record<string, number>): void {
@@ -105,7 +121,7 @@ export class JournalWriter {
   /** Closes without an end record: the run stopped, and `runs` lists it as incomplete. */
   close(): void {
     if (this.fd < 0) return;
-    if (!this.failure && this.outcomes !== "") {
+    if (!this.failure && (this.outcomes !== "" || this.settledUpTo > this.doneWritten)) {
       try {
         this.append(this.takeOutcomes(), 0);
       } catch {
@@ -136,8 +152,12 @@ export class JournalWriter {
   }
 
   private takeOutcomes(): string {
-    const text = this.outcomes;
+    let text = this.outcomes;
     this.outcomes = "";
+    if (this.settledUpTo > this.doneWritten) {
+      text += encodeLine({ t: "done", upto: this.settledUpTo });
+      this.doneWritten = this.settledUpTo;
+    }
     return text;
   }
 

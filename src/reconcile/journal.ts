@@ -85,6 +85,9 @@ export function parseJournal(text: string, file: string): RunJournal {
   let start: JournalStart | undefined;
   let end: JournalEnd | undefined;
   const changes = new Map<string, JournalRecord>();
+  // In the order recorded: a done record settles a prefix of them.
+  const inOrder: JournalRecord[] = [];
+  let settled = 0;
   for (const { rec } of scanned.records) {
     if (rec.t === "start") start = rec;
     else if (rec.t === "end") end = rec;
@@ -92,10 +95,17 @@ export function parseJournal(text: string, file: string): RunJournal {
       // decodeLine checked both records.
       const before = aclFromRecord(rec.before)!;
       const after = aclFromRecord(rec.after)!;
-      changes.set(rec.path, { path: rec.path, type: rec.type, before, after, status: "pending" });
-    } else {
+      const record: JournalRecord = { path: rec.path, type: rec.type, before, after, status: "pending" };
+      changes.set(rec.path, record);
+      inOrder.push(record);
+    } else if (rec.t === "fail") {
       const c = changes.get(rec.path);
-      if (c) c.status = rec.t;
+      if (c) c.status = "fail";
+    } else {
+      for (; settled < Math.min(rec.upto, inOrder.length); settled++) {
+        const c = inOrder[settled]!;
+        if (c.status === "pending") c.status = "done";
+      }
     }
   }
   if (!start) throw new GsError("GS_JOURNAL", "journal has no start record", { location: file });

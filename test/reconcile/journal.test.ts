@@ -23,14 +23,21 @@ const change = (path: string) =>
   });
 
 describe("journal records", () => {
-  it("reads back what was written, outcomes included", () => {
-    const text = start + change("/w/a") + encodeLine({ t: "done", path: "/w/a" }) + change("/w/b");
+  it("reads back what was written: a done record settles every change up to it but the failed ones", () => {
+    const text =
+      start +
+      change("/w/a") +
+      change("/w/b") +
+      change("/w/c") +
+      encodeLine({ t: "fail", path: "/w/b", code: "GS_TARGET_IO" }) +
+      encodeLine({ t: "done", upto: 2 });
     const j = parseJournal(text, "j.jsonl");
     assert.deepEqual(
       j.changes.map((c) => [c.path, c.status]),
       [
         ["/w/a", "done"],
-        ["/w/b", "pending"],
+        ["/w/b", "fail"],
+        ["/w/c", "pending"],
       ],
     );
   });
@@ -111,6 +118,15 @@ describe("write-ahead in batches", () => {
       assert.deepEqual(
         seen.filter((s) => !s.journaled).map((s) => s.path),
         [],
+      );
+      const run = parseJournal(
+        readFileSync(join(session.store.journalDir, `${r.run}.jsonl`), "utf8"),
+        `${r.run}.jsonl`,
+      );
+      assert.deepEqual(
+        run.changes.filter((c) => c.status !== "done").map((c) => c.path),
+        [],
+        "one done record settles them all",
       );
       const writesOfJournal = new Set(seen.map((s) => s.journalBytes)).size;
       assert.ok(writesOfJournal < 5, `${writesOfJournal} journal writes for ${seen.length} paths`);
