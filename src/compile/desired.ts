@@ -1,7 +1,7 @@
 // Grants × catalog → the desired ACL of every managed location. A table gets the union of its own
 // grants and its database's (through the catalog, not the path); locations outside roots are reported.
 
-import type { Perm } from "../acl/entry.ts";
+import type { AclEntry, Perm } from "../acl/entry.ts";
 import type { Catalog, RawLocation } from "../catalog/model.ts";
 import { tableObjectName } from "../catalog/model.ts";
 import type { Grant, Policy } from "../policy/model.ts";
@@ -97,7 +97,8 @@ export function compileDesired(policy: Policy, catalog: Catalog, opts: CompileOp
     const location: RawLocation = { uri: u.uri, kind: "table", source: u.grant.privilege.source };
     addLocations(desired, u.object, [location], opts, "uri");
   }
-  for (const ctx of desired.contexts.values()) fillEntries(ctx, objects, opts.shape);
+  const shared = new Map<string, AclEntry[]>();
+  for (const ctx of desired.contexts.values()) fillEntries(ctx, objects, opts.shape, shared);
   if (opts.traverse !== undefined)
     desired.traverse = {
       entries: traverseEntries(desired.contexts, opts.locations.roots),
@@ -158,8 +159,27 @@ function addLocations(
   }
 }
 
+/**
+ * One frozen array per distinct entry list: thousands of tables granted alike share it, so what is
+ * kept (and memoised downstream by array identity) per table is a pointer, not a copy.
+ */
+function sharedEntries(entries: AclEntry[], shared: Map<string, AclEntry[]>): AclEntry[] {
+  const key = entries.map((e) => `${e.scope}:${e.type}:${e.name}:${e.perm}`).join("\n");
+  let kept = shared.get(key);
+  if (!kept) {
+    kept = Object.freeze(entries) as AclEntry[];
+    shared.set(key, kept);
+  }
+  return kept;
+}
+
 /** Several objects at one path: bits for one principal are OR'd. */
-function fillEntries(ctx: LocationContext, objects: Map<string, ObjectAcl>, shape: EntryShape): void {
+function fillEntries(
+  ctx: LocationContext,
+  objects: Map<string, ObjectAcl>,
+  shape: EntryShape,
+  shared: Map<string, AclEntry[]>,
+): void {
   const merged = new Map<string, PrincipalPerm>();
   for (const name of ctx.objects) {
     for (const [key, g] of objects.get(name)?.grants ?? []) {
@@ -174,6 +194,6 @@ function fillEntries(ctx: LocationContext, objects: Map<string, ObjectAcl>, shap
   const perms = [...merged.values()].sort((a, b) =>
     principalKey(a.principal).localeCompare(principalKey(b.principal)),
   );
-  ctx.dir = directoryEntries(perms, shape);
-  ctx.file = fileEntries(perms, shape);
+  ctx.dir = sharedEntries(directoryEntries(perms, shape), shared);
+  ctx.file = sharedEntries(fileEntries(perms, shape), shared);
 }

@@ -123,13 +123,23 @@ const filtered = new WeakMap<readonly AclEntry[], WeakMap<ReadonlySet<string>, A
 
 const NO_KEYS: ReadonlySet<string> = new Set();
 const keySets = new WeakMap<readonly string[], ReadonlySet<string>>();
+// Locations managed alike share one set: the engine memoises merges by its identity, and a memo
+// per location would keep a merge result per table for as long as the decoded ACL lives.
+const keySetsByContent = new Map<string, ReadonlySet<string>>();
 
 export function managedKeysFor(ctx: NodeContext, type: "dir" | "file"): ReadonlySet<string> {
   if (!ctx.managed) return NO_KEYS;
   const list = type === "dir" ? ctx.managed.dir : ctx.managed.file;
   let set = keySets.get(list);
   if (!set) {
-    set = new Set(list);
+    const content = list.join("\n");
+    set = keySetsByContent.get(content);
+    if (!set) {
+      set = new Set(list);
+      // A long-lived daemon sees grants change: forget old contents rather than grow for ever.
+      if (keySetsByContent.size >= 10_000) keySetsByContent.clear();
+      keySetsByContent.set(content, set);
+    }
     keySets.set(list, set);
   }
   return set;

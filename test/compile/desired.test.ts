@@ -93,6 +93,20 @@ describe("compileDesired", () => {
     assert.equal(d.contexts.get("/wh/sales.db")!.file.length, 0);
   });
 
+  it("hands locations granted alike one shared, frozen entry list, and others their own", () => {
+    const d = compile([
+      grant("group", "all", { db: "sales", action: "select" }),
+      grant("user", "bob", { db: "sales", table: "ext", action: "insert" }),
+    ]);
+    const orders = d.contexts.get("/wh/sales.db/orders")!;
+    const partition = d.contexts.get("/archive/orders/dt=1")!;
+    const ext = d.contexts.get("/ext/data")!;
+    assert.equal(orders.file, partition.file);
+    assert.ok(Object.isFrozen(orders.file));
+    assert.notEqual(orders.file, ext.file);
+    assert.equal(formatAclSpec(ext.file), "group:all:r--,user:bob:-w-");
+  });
+
   it("treats db=* and table=* as wildcards", () => {
     const d = compile([grant("group", "all", { db: "*", table: "*", action: "select" })]);
     assert.equal(d.contexts.get("/wh/sales.db/orders")!.file.length, 1);
