@@ -1,8 +1,9 @@
 // Runs the WebHDFS emulator in its own process (so it does not share a CPU with the client being
-// measured), builds the benchmark tree directly in its namespace, and answers count requests over IPC.
+// measured), builds the benchmark tree directly in its namespace (files or partition directories
+// below the tables), and answers count requests over IPC.
 
 import { startEmulator } from "../src/emulator/server.ts";
-import { fileName, type Shape } from "./warehouse.ts";
+import { fileName, partitionName, type Shape } from "./warehouse.ts";
 
 export type ChildRequest =
   | { cmd: "build"; shape: Shape; root: string; groups: string[] }
@@ -31,9 +32,11 @@ function build(shape: Shape, root: string, groups: string[]): number {
       if (groups.length) fs.modifyAclEntries(table, spec(true));
       paths++;
       for (let f = 0; f < shape.filesPerTable; f++) {
-        const file = `${table}/${fileName(f)}`;
-        fs.create(file);
-        if (groups.length) fs.modifyAclEntries(file, spec(false));
+        const leafDir = shape.leaf === "dir";
+        const leaf = `${table}/${leafDir ? partitionName(f) : fileName(f)}`;
+        if (leafDir) fs.mkdirs(leaf);
+        else fs.create(leaf);
+        if (groups.length) fs.modifyAclEntries(leaf, spec(leafDir));
         paths++;
       }
     }

@@ -8,7 +8,9 @@ import { join } from "node:path";
 export interface Shape {
   databases: number;
   tablesPerDb: number;
+  /** Children of each table: files, or (leaf = "dir", emulator trees only) empty partition directories. */
   filesPerTable: number;
+  leaf?: "file" | "dir";
 }
 
 export interface BenchWarehouse {
@@ -27,6 +29,11 @@ export interface BenchWarehouse {
 
 export function fileName(f: number): string {
   return `part-${f}.parquet`;
+}
+
+/** A Hive partition directory's name. */
+export function partitionName(f: number): string {
+  return `p=${f}`;
 }
 
 export const BASE_GROUP = "staff";
