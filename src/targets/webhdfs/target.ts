@@ -28,7 +28,7 @@ import { WebhdfsClient } from "./client.ts";
 import { WebhdfsRemoteError } from "./errors.ts";
 import type { RetryPolicy } from "./ha.ts";
 import { normalizeHdfsPath, requireUnderRoots } from "./paths.ts";
-import type { FileStatus } from "./types.ts";
+import type { AclStatus, FileStatus } from "./types.ts";
 import { hasChildren, walkBelow } from "./walk.ts";
 
 export type WebhdfsTargetConfig = WebhdfsConfig & {
@@ -37,6 +37,9 @@ export type WebhdfsTargetConfig = WebhdfsConfig & {
   retry?: Partial<Omit<RetryPolicy, "maxAttempts">>;
 };
 
+/** Distinct ACLs kept decoded; a tree with more than this starts over (memory stays bounded). */
+const DECODED_MAX = 10_000;
+
 export class WebhdfsTarget implements Target {
   readonly kind = "webhdfs";
   readonly fileExecuteDefault = true;
@@ -44,6 +47,7 @@ export class WebhdfsTarget implements Target {
   private readonly client: WebhdfsClient;
   private readonly roots: string[];
   private readonly parallel: number;
+  private readonly decoded = new Map<string, Acl>();
 
   constructor(config: WebhdfsTargetConfig) {
     this.roots = config.roots.map(normalizeHdfsPath);
@@ -143,9 +147,24 @@ export class WebhdfsTarget implements Target {
   /** Without aclBit the permission bits are the whole ACL, so most paths cost no request of their own. */
   private async observe(path: string, status: FileStatus, signal?: AbortSignal): Promise<TargetNode> {
     const aclStatus = status.aclBit ? await this.client.getAclStatus(path, signal) : undefined;
-    const acl = aclFromHdfs(aclStatus?.permission ?? status.permission, aclStatus);
+    const acl = this.decode(aclStatus?.permission ?? status.permission, aclStatus);
     const type = status.type === "DIRECTORY" ? "dir" : "file";
     return new WebhdfsNode(this.client, path, type, acl, status.owner, status.group);
+  }
+
+  /**
+   * One frozen Acl per distinct answer: a tree's paths share a few ACLs, and handing out the same
+   * object lets the engine merge once per ACL instead of parsing, sorting and merging per path.
+   */
+  private decode(permission: string, status: AclStatus | undefined): Acl {
+    const key = status ? `${permission}\n${status.entries.join("\n")}` : permission;
+    let acl = this.decoded.get(key);
+    if (!acl) {
+      acl = Object.freeze(aclFromHdfs(permission, status).map((e) => Object.freeze(e)));
+      if (this.decoded.size >= DECODED_MAX) this.decoded.clear();
+      this.decoded.set(key, acl);
+    }
+    return acl;
   }
 }
 

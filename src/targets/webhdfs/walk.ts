@@ -35,14 +35,22 @@ export async function walkBelow(root: string, options: WalkOptions, deps: WalkDe
   const listDir = async (dir: string): Promise<void> => {
     for await (const page of pagesOrSkip(dir)) {
       const found = await Promise.all(page.map((status) => observeChild(dir, status)));
+      // A page's visits run together (a writer journals them as one batch and writes them in
+      // parallel); its directories are listed once they all settled, so parents still come first.
+      const visits: Promise<void>[] = [];
       for (const item of found) {
         signal.throwIfAborted();
         if ("reason" in item) {
           options.skip(item);
           continue;
         }
-        await options.visit(item.node);
-        if (item.listed && (options.descend?.(item.node) ?? true)) await queue.add(item.node.path);
+        const visiting = options.visit(item.node);
+        if (visiting) visits.push(visiting);
+      }
+      await Promise.all(visits);
+      for (const item of found) {
+        if ("reason" in item || !item.listed) continue;
+        if (options.descend?.(item.node) ?? true) await queue.add(item.node.path);
       }
     }
   };
