@@ -30,6 +30,7 @@ import {
   type Stat,
 } from "./native.ts";
 import { type NodeContext, observe, PosixNode } from "./node.ts";
+import { PendingVisits } from "./pending-visits.ts";
 
 const DIR_FLAGS = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
 // O_NONBLOCK: a FIFO swapped in after readdir must not block the open.
@@ -153,43 +154,8 @@ const DT_HINT = (d: { isDirectory(): boolean; isFile(): boolean }): NodeType | u
   d.isDirectory() ? "dir" : d.isFile() ? "file" : undefined;
 
 /**
- * Visits left pending at once. Each holds its node's fd, so a writer that journals in batches (one
- * flush for many paths) gets a batch this large before the walk waits for it.
- */
-const MAX_PENDING = 1024;
-
-/** Visits still settling; a failure is kept and thrown at the walk's next wait. */
-class PendingVisits {
-  private readonly inflight = new Set<Promise<void>>();
-  private failure: { error: unknown } | undefined;
-
-  add(visit: Promise<void>): void {
-    const tracked: Promise<void> = visit.then(
-      () => {
-        this.inflight.delete(tracked);
-      },
-      (error: unknown) => {
-        this.inflight.delete(tracked);
-        this.failure ??= { error };
-      },
-    );
-    this.inflight.add(tracked);
-  }
-
-  get full(): boolean {
-    return this.inflight.size >= MAX_PENDING;
-  }
-
-  /** Waits for every pending visit, then throws the first failure among them. */
-  async drain(): Promise<void> {
-    while (this.inflight.size > 0) await Promise.all(this.inflight);
-    if (this.failure) throw this.failure.error;
-  }
-}
-
-/**
  * Walks below an opened start. Takes ownership of start.fd. A visit that returns a promise may stay
- * pending while the walk goes on (up to MAX_PENDING of them); none is pending when the walk returns.
+ * pending while the walk goes on (up to pending-visits.ts's MAX_PENDING); none is pending when the walk returns.
  */
 export async function walkFrom(
   ctx: NodeContext,
