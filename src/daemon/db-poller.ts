@@ -37,7 +37,10 @@ export class DbPoller {
   static wanted(config: Config): boolean {
     const p = config.policy;
     return (
-      config.catalog.type === "hms" || p.type === "sentry-db" || (p.type === "ranger" && p.url !== undefined)
+      config.catalog.type === "hms" ||
+      p.type === "sentry-db" ||
+      p.type === "hms-grants" ||
+      (p.type === "ranger" && p.url !== undefined)
     );
   }
 
@@ -108,11 +111,16 @@ export class DbPoller {
     if (p.type === "sentry-db") {
       const { sentryDbFingerprint } = await import("../policy/sentry-db/source.ts");
       [next, what] = [await sentryDbFingerprint(p), "sentry store changed"];
+    } else if (p.type === "hms-grants") {
+      const { hmsGrantsFingerprint } = await import("../policy/hms-grants/source.ts");
+      [next, what] = [await hmsGrantsFingerprint(p), "hive grants changed"];
     } else if (p.type === "ranger" && p.url !== undefined) {
       const { rangerRestFingerprint } = await import("../policy/ranger/source.ts");
       [next, what] = [await rangerRestFingerprint(p), "ranger policies changed"];
     } else return [];
-    const changed = this.fingerprint !== undefined && next !== this.fingerprint;
+    // The first look counts as a change: the model in force was read before the poller started (the
+    // first reconcile may take minutes), and a grant made in between would wait for the schedule.
+    const changed = next !== this.fingerprint;
     this.fingerprint = next;
     return changed ? [what] : [];
   }
