@@ -36,7 +36,7 @@ export const DEFAULT_EXCLUDE = [".hive-staging*", "_temporary", ".spark-staging-
 
 const schema = z.object({
   policy: z.object({
-    type: z.enum(["file", "sentry-db", "ranger"]).default("file"),
+    type: z.enum(["file", "sentry-db", "ranger", "hms-grants"]).default("file"),
     file: str.optional(),
     server: str.optional(),
     url: str.optional(),
@@ -47,6 +47,7 @@ const schema = z.object({
     ca_file: str.optional(),
     roles_file: str.optional(),
     page_size: int(1).default(200),
+    catalog: str.default("hive"),
   }),
   catalog: z.object({
     type: z.enum(["file", "hms"]).default("file"),
@@ -133,14 +134,14 @@ function policySource(
       file: at(need(p.file, "[policy] file")),
       server: need(p.server, "[policy] server"),
     };
+  const db = () => ({
+    url: need(p.url, "[policy] url"),
+    ...(p.password_file ? { passwordFile: at(p.password_file) } : {}),
+    ...(p.password ? { password: p.password } : {}),
+  });
   if (p.type === "sentry-db")
-    return {
-      type: "sentry-db",
-      server: need(p.server, "[policy] server"),
-      url: need(p.url, "[policy] url"),
-      ...(p.password_file ? { passwordFile: at(p.password_file) } : {}),
-      ...(p.password ? { password: p.password } : {}),
-    };
+    return { type: "sentry-db", server: need(p.server, "[policy] server"), ...db() };
+  if (p.type === "hms-grants") return { type: "hms-grants", catalogName: p.catalog, ...db() };
   if ((p.file === undefined) === (p.url === undefined))
     throw invalid("[policy] file", "give exactly one of file and url");
   if (p.url !== undefined && !/^https?:\/\//.test(p.url))

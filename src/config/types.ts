@@ -42,7 +42,18 @@ export interface RangerPolicySource {
   pageSize: number;
 }
 
-export type PolicySourceConfig = FilePolicySource | SentryDbPolicySource | RangerPolicySource;
+/** Hive's own SQL-standard grants, read from the metastore database. */
+export interface HmsGrantsPolicySource extends DbConnection {
+  type: "hms-grants";
+  /** Hive 3.x catalog name; only its databases' grants are read. */
+  catalogName: string;
+}
+
+export type PolicySourceConfig =
+  | FilePolicySource
+  | SentryDbPolicySource
+  | RangerPolicySource
+  | HmsGrantsPolicySource;
 
 export interface FileCatalogSource {
   type: "file";

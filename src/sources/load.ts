@@ -35,6 +35,10 @@ async function loadGrantSource(p: Config["policy"]): Promise<PolicyLoadResult> {
     const { loadPolicyFile } = await import("../policy/file-source.ts");
     return await loadPolicyFile(p.file, { server: p.server });
   }
+  if (p.type === "hms-grants") {
+    const { loadHmsGrantsPolicy } = await import("../policy/hms-grants/source.ts");
+    return await loadHmsGrantsPolicy(p);
+  }
   if (p.type === "ranger") {
     const { loadRangerPolicy } = await import("../policy/ranger/source.ts");
     return await loadRangerPolicy(p);
