@@ -46,6 +46,10 @@ export class DbPoller {
 
   /** The metastore catalog comes from the follower: events after the first snapshot, not a re-read. */
   async overrides(): Promise<SourceOverrides> {
+    // The first reconcile may take minutes: the baseline is taken before its load, so a grant made
+    // meanwhile shows as a change at the first poll instead of waiting for the schedule.
+    if (this.fingerprint === undefined)
+      this.fingerprint = (await this.policyFingerprint().catch(() => undefined))?.next;
     const c = this.config.catalog;
     if (c.type !== "hms") return {};
     if (!this.follower) {
@@ -104,24 +108,28 @@ export class DbPoller {
     return r.touched.size > 0 ? [`metastore events: ${[...r.touched].slice(0, 5).join(", ")}`] : [];
   }
 
-  private async policyMoved(): Promise<string[]> {
+  private async policyFingerprint(): Promise<{ next: string; what: string } | undefined> {
     const p = this.config.policy;
-    let next: string;
-    let what: string;
     if (p.type === "sentry-db") {
       const { sentryDbFingerprint } = await import("../policy/sentry-db/source.ts");
-      [next, what] = [await sentryDbFingerprint(p), "sentry store changed"];
-    } else if (p.type === "hms-grants") {
+      return { next: await sentryDbFingerprint(p), what: "sentry store changed" };
+    }
+    if (p.type === "hms-grants") {
       const { hmsGrantsFingerprint } = await import("../policy/hms-grants/source.ts");
-      [next, what] = [await hmsGrantsFingerprint(p), "hive grants changed"];
-    } else if (p.type === "ranger" && p.url !== undefined) {
+      return { next: await hmsGrantsFingerprint(p), what: "hive grants changed" };
+    }
+    if (p.type === "ranger" && p.url !== undefined) {
       const { rangerRestFingerprint } = await import("../policy/ranger/source.ts");
-      [next, what] = [await rangerRestFingerprint(p), "ranger policies changed"];
-    } else return [];
-    // The first look counts as a change: the model in force was read before the poller started (the
-    // first reconcile may take minutes), and a grant made in between would wait for the schedule.
-    const changed = next !== this.fingerprint;
-    this.fingerprint = next;
-    return changed ? [what] : [];
+      return { next: await rangerRestFingerprint(p), what: "ranger policies changed" };
+    }
+    return undefined;
+  }
+
+  private async policyMoved(): Promise<string[]> {
+    const f = await this.policyFingerprint();
+    if (!f) return [];
+    const changed = this.fingerprint !== undefined && f.next !== this.fingerprint;
+    this.fingerprint = f.next;
+    return changed ? [f.what] : [];
   }
 }
