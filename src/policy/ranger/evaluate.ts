@@ -3,7 +3,7 @@
 // any allow (after allow exceptions); `isDenyAllElse` denies what its policy does not allow.
 
 import type { Action, Grant, Principal, Privilege } from "../model.ts";
-import { matchResources, type RangerRequest, type ResourceMatch } from "./match.ts";
+import { matchesName, matchResources, type RangerRequest, type ResourceMatch } from "./match.ts";
 import type { RangerItem, RangerRule, RangerRules } from "./rules.ts";
 
 const R = 4;
@@ -122,9 +122,16 @@ function grantOf(obj: RangerObject, p: Principal, d: Decision, bits: number): Gr
 /** Grants (and denies) Ranger's policies give on each object, one per principal and deciding item. */
 export function rangerGrants(rules: RangerRules, objects: readonly RangerObject[]): Grant[] {
   const out: Grant[] = [];
+  // Most policies name few databases: test a warehouse's many tables only against their database's.
+  const byDatabase = new Map<string, RangerRule[]>();
   for (const obj of objects) {
+    let forDb = byDatabase.get(obj.database);
+    if (!forDb) {
+      forDb = rules.rules.filter((r) => r.resources.some((set) => matchesName(set.database, obj.database)));
+      byDatabase.set(obj.database, forDb);
+    }
     const applicable: Applicable[] = [];
-    for (const rule of rules.rules) {
+    for (const rule of forDb) {
       let best: ResourceMatch = "none";
       for (const set of rule.resources) {
         const m = matchResources(set, obj);
