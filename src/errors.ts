@@ -6,6 +6,8 @@ import { scrubText } from "./secrets.ts";
 export const ERROR_CATALOG = {
   GS_CONFIG_READ: "Check that the config file exists and is readable.",
   GS_CONFIG_INVALID: "Fix the config key named in the message; see config/grantsync.ini for an example.",
+  GS_CONFIG_UNKNOWN: "Fix the spelling or remove the line; config/grantsync.ini shows every section and key.",
+  GS_CONFIG_ENVIRONMENT: "Create the directory named, or fix the config key that names it.",
   GS_POLICY_READ: "Check that the policy file exists and is readable by grantsync.",
   GS_POLICY_SYNTAX:
     "Fix the line named; Sentry policy files are Shiro INI (key = value, whole-line comments).",
@@ -120,6 +122,13 @@ export interface Diagnostic {
   message: string;
   file?: string;
   line?: number;
+}
+
+/** A diagnostic that stops the command, thrown at its FILE:LINE. */
+export function diagnosticError(d: Diagnostic): GsError {
+  const location = d.file === undefined ? undefined : d.line === undefined ? d.file : `${d.file}:${d.line}`;
+  const code = (d.code in ERROR_CATALOG ? d.code : "GS_CONFIG_INVALID") as ErrorCode;
+  return new GsError(code, d.message, location === undefined ? {} : { location });
 }
 
 export function formatDiagnostic(d: Diagnostic): string {

@@ -3,8 +3,9 @@
 
 import { compileForConfig } from "../compile/index.ts";
 import type { DesiredState } from "../compile/model.ts";
+import { checkEnvironment } from "../config/environment.ts";
 import type { Config } from "../config/types.ts";
-import { GsError } from "../errors.ts";
+import { diagnosticError, GsError } from "../errors.ts";
 import type { Session } from "../reconcile/run.ts";
 import { StateStore } from "../reconcile/state.ts";
 import { colourEnabled, makeStyle, num, type Style } from "../report/style.ts";
@@ -48,6 +49,8 @@ export async function openSession(
   opts: OutputOptions & { progress?: boolean } = {},
 ): Promise<Loaded> {
   const config = await loadCliConfig(configPath);
+  const [problem] = checkEnvironment(config);
+  if (problem) throw diagnosticError(problem);
   const load = await loadModel(config);
   if (!load.model) {
     if (opts.json) printJson({ valid: false, errors: load.errors, warnings: load.warnings });

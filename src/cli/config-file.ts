@@ -1,7 +1,7 @@
 // Which config file a command reads (--config, else $GRANTSYNC_CONFIG, else the system default),
 // loaded with what the command will need checked up front, and named in hints so they run as printed.
 
-import { loadConfig } from "../config/load.ts";
+import { type ConfigCheck, configOrThrow, readConfig } from "../config/load.ts";
 import type { Config } from "../config/types.ts";
 import { GsError, isGsError } from "../errors.ts";
 import { loadKerberos } from "../targets/webhdfs/kerberos.ts";
@@ -17,10 +17,15 @@ export function configFileFor(given: string | undefined): { file: string; from: 
 
 /** The config, and the Kerberos addon loaded when it asks for Kerberos, so a missing one fails every command at once. */
 export async function loadCliConfig(given: string | undefined): Promise<Config> {
+  return configOrThrow(await readCliConfig(given));
+}
+
+/** The config checked completely (every problem, for validate), from the file the command names. */
+export async function readCliConfig(given: string | undefined): Promise<ConfigCheck> {
   const { file, from } = configFileFor(given);
-  let config: Config;
+  let check: ConfigCheck;
   try {
-    config = loadConfig(file);
+    check = readConfig(file);
   } catch (err) {
     if (!isGsError(err, "GS_CONFIG_READ")) throw err;
     throw new GsError("GS_CONFIG_READ", `${err.message} (${from})`, {
@@ -29,8 +34,8 @@ export async function loadCliConfig(given: string | undefined): Promise<Config> 
       hint: "Give --config FILE or set GRANTSYNC_CONFIG; config/grantsync.ini is an example to start from.",
     });
   }
-  if (config.webhdfs?.auth === "kerberos") await loadKerberos();
-  return config;
+  if (check.config?.webhdfs?.auth === "kerberos") await loadKerberos();
+  return check;
 }
 
 /** ` --config FILE` when the file is not the one a bare command reads; "" otherwise. */

@@ -4,6 +4,7 @@
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { computePlan } from "../reconcile/run.ts";
+import { colourEnabled, makeStyle } from "../report/style.ts";
 import { renderDesiredNotes, renderPlan } from "../report/text.ts";
 import { CliExit, clearProgress, openSession, printJson, stdoutStyle } from "./common.ts";
 import { CONFIG_HELP, configArg } from "./config-file.ts";
@@ -37,7 +38,7 @@ async function plan(opts: PlanOptions): Promise<void> {
     if (opts.json) printJson(result);
     else {
       const s = stdoutStyle();
-      process.stdout.write(renderDesiredNotes(desired, s));
+      process.stderr.write(renderDesiredNotes(desired, makeStyle(colourEnabled(process.stderr))));
       process.stdout.write(renderPlan(result, s, { verbose: opts.verbose ?? false }));
       if (opts.out)
         process.stdout.write(

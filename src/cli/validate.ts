@@ -3,16 +3,23 @@
 
 import type { Command } from "commander";
 import { compileForConfig } from "../compile/index.ts";
+import type { DesiredState } from "../compile/model.ts";
+import { desiredNotices } from "../compile/notices.ts";
+import { desiredPrincipals } from "../compile/principals.ts";
+import { checkEnvironment } from "../config/environment.ts";
 import type { Config } from "../config/types.ts";
-import { GsError } from "../errors.ts";
-import { plural } from "../report/style.ts";
-import { renderDesiredNotes, renderDiagnostics } from "../report/text.ts";
+import { type Diagnostic, GsError } from "../errors.ts";
+import { formatSource, type Grant } from "../policy/model.ts";
+import { colourEnabled, makeStyle, plural } from "../report/style.ts";
+import { renderDiagnostics, renderGrantNotes } from "../report/text.ts";
 import { loadModel, loadPolicy } from "../sources/load.ts";
+import { createTarget } from "../targets/create.ts";
 import { CliExit, printJson, stdoutStyle } from "./common.ts";
-import { CONFIG_HELP, loadCliConfig } from "./config-file.ts";
+import { CONFIG_HELP, readCliConfig } from "./config-file.ts";
 
 interface ValidateOptions {
   config?: string;
+  strict?: boolean;
   policy?: string;
   server?: string;
   json?: boolean;
@@ -25,6 +32,10 @@ export function registerValidate(program: Command): void {
     .option("-c, --config <file>", CONFIG_HELP)
     .option("--policy <file>", "a Sentry policy file to check on its own")
     .option("--server <name>", "the Sentry server name grants must match (with --policy)")
+    .option(
+      "--strict",
+      "treat warnings (ignored locations, objects without a location, unknown principals) as errors",
+    )
     .option("--json", "machine-readable output")
     .action(async (opts: ValidateOptions) => validate(opts));
 }
@@ -49,40 +60,87 @@ async function validate(opts: ValidateOptions): Promise<void> {
     if (!valid) throw new CliExit(1);
     return;
   }
-  const config = await loadCliConfig(opts.config);
-  const load = await loadModel(config);
-  const valid = load.errors.length === 0 && load.model !== undefined;
-  const desired = valid ? compileForConfig(config, load.model!, config.target.type === "webhdfs") : undefined;
+  const check = await readCliConfig(opts.config);
+  const config = check.config;
+  const errors = [...check.errors, ...(config ? checkEnvironment(config) : [])];
+  const load = config ? await loadModel(config) : { errors: [], warnings: [], model: undefined };
+  errors.push(...load.errors);
+  const warnings = [...load.warnings];
+  const desired =
+    config && load.model ? compileForConfig(config, load.model, config.target.type === "webhdfs") : undefined;
+  if (config && load.model && desired) {
+    const notices = desiredNotices(desired);
+    warnings.push(...notices.warnings);
+    const unknown = await unknownPrincipalDiagnostics(config, load.model.policy.grants, desired);
+    (config.target.unknownPrincipal === "error" ? errors : warnings).push(...unknown);
+  }
+  if (opts.strict) errors.push(...warnings.splice(0).map((w) => ({ ...w, severity: "error" as const })));
+  const valid = errors.length === 0;
   if (opts.json) {
     printJson({
       valid,
-      errors: load.errors,
-      warnings: load.warnings,
-      ...(desired
+      errors,
+      warnings,
+      ...(desired && load.model
         ? {
-            grants: load.model!.policy.grants.length,
+            grants: load.model.policy.grants.length,
             objects: desired.objects.size,
             locations: desired.contexts.size,
             ignoredLocations: desired.ignoredLocations.map((l) => ({
               uri: l.uri,
               object: l.object,
               reason: l.reason,
+              source: formatSource(l.location.source),
             })),
             ignoredGrants: desired.ignoredGrants.map((g) => ({
               privilege: g.grant.privilege.text,
+              role: g.grant.role,
               reason: g.reason,
+              source: formatSource(g.grant.privilege.source),
             })),
           }
         : {}),
     });
   } else {
-    process.stdout.write(renderDiagnostics(load.errors, load.warnings, s));
-    if (desired) {
-      process.stdout.write(renderDesiredNotes(desired, s));
-      process.stdout.write(
-        `valid: ${plural(load.model!.policy.grants.length, "grant")}, ${plural(desired.objects.size, "object")}, ${plural(desired.contexts.size, "managed location")}\n`,
-      );
-    } else process.stdout.write(`${plural(load.errors.length, "error")}; nothing would be changed\n`);
+    process.stdout.write(renderDiagnostics(errors, warnings, s));
+    if (desired && load.model) {
+      process.stderr.write(renderGrantNotes(desired, makeStyle(colourEnabled(process.stderr))));
+      if (valid)
+        process.stdout.write(
+          `valid: ${plural(load.model.policy.grants.length, "grant")}, ${plural(desired.objects.size, "object")}, ${plural(desired.contexts.size, "managed location")}\n`,
+        );
+    }
+    if (!valid) process.stdout.write(`${plural(errors.length, "error")}; nothing would be changed\n`);
   }
   if (!valid) throw new CliExit(1);
+}
+
+/** Principals the grants name that the target does not know, each with the roles and sources naming it. */
+async function unknownPrincipalDiagnostics(
+  config: Config,
+  grants: readonly Grant[],
+  desired: DesiredState,
+): Promise<Diagnostic[]> {
+  const target = await createTarget(config);
+  try {
+    const unknown = await target.unknownPrincipals(desiredPrincipals(desired));
+    return unknown.map((p) => {
+      const from = grants.filter((g) => g.principal.kind === p.kind && g.principal.name === p.name);
+      const roles = [...new Set(from.map((g) => g.role))].join(", ");
+      const source = from[0] ? from[0].via : undefined;
+      return {
+        severity: config.target.unknownPrincipal === "error" ? "error" : "warning",
+        code: "GS_PRINCIPAL_UNKNOWN",
+        message: `${p.kind} ${p.name} does not exist on this host (role ${roles}); [target] unknown_principal = ${config.target.unknownPrincipal}`,
+        ...(source
+          ? {
+              file: source.row ? formatSource(source) : source.file,
+              ...(source.line && !source.row ? { line: source.line } : {}),
+            }
+          : {}),
+      };
+    });
+  } finally {
+    await target.close();
+  }
 }

@@ -86,6 +86,7 @@ export function compileDesired(policy: Policy, catalog: Catalog, opts: CompileOp
         grant,
         reason: `no location is known for ${named} in the catalog`,
         object: named,
+        unlocated: true,
       });
     }
   }

@@ -49,6 +49,8 @@ export interface IgnoredGrant {
   reason: string;
   /** The object the grant names, when it names one (`db` or `db.table`). */
   object?: string;
+  /** The object it names exists in no catalog: usually a misspelt or dropped name. */
+  unlocated?: true;
 }
 
 export interface IgnoredLocation {

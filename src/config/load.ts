@@ -1,132 +1,30 @@
-// Reads grantsync's own INI config (with `ini`), validates it once with zod into a typed Config,
-// and resolves relative paths against the config file's directory.
+// Reads grantsync's own INI config (with `ini`), refuses unknown sections and keys, validates
+// every value once with zod into a typed Config, and resolves relative paths against the file's directory.
 
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { parse as parseIni } from "ini";
-import { z } from "zod";
 import { parsePerm } from "../acl/spec.ts";
 import { normalizeAbsolutePath } from "../compile/locations.ts";
 import { DEFAULT_ACTION_PERMS } from "../compile/mapping.ts";
-import { GsError } from "../errors.ts";
+import { type Diagnostic, diagnosticError, GsError } from "../errors.ts";
 import type { Action } from "../policy/model.ts";
+import { type RawConfig, schema } from "./schema.ts";
+import { type IniLines, iniLines, lineOf, unknownNames } from "./strict.ts";
 import type { Config } from "./types.ts";
+import { databaseUrlProblem } from "./values.ts";
 
-const str = z.string().trim().min(1);
-const bool = z
-  .union([z.boolean(), z.enum(["true", "false", "yes", "no", "on", "off"])])
-  .transform((v) => v === true || v === "true" || v === "yes" || v === "on");
-const int = (min: number) => z.coerce.number().int().min(min);
-const list = z.string().transform((s) =>
-  s
-    .split(",")
-    .map((x) => x.trim())
-    .filter((x) => x !== ""),
-);
-const duration = z
-  .string()
-  .regex(/^\d+(ms|s|m)?$/, "a duration like 30s, 500ms or 2m")
-  .transform((s) => {
-    const n = Number.parseInt(s, 10);
-    return s.endsWith("ms") ? n : s.endsWith("m") ? n * 60_000 : n * 1000;
-  });
-
-/** Engine staging directories: short-lived, renamed into place when the job commits. */
-export const DEFAULT_EXCLUDE = [".hive-staging*", "_temporary", ".spark-staging-*", "_impala_insert_staging"];
-
-const schema = z.object({
-  policy: z.object({
-    type: z.enum(["file", "sentry-db", "ranger", "hms-grants"]).default("file"),
-    file: str.optional(),
-    server: str.optional(),
-    url: str.optional(),
-    password_file: str.optional(),
-    password: z.string().optional(),
-    service: str.optional(),
-    username: str.optional(),
-    ca_file: str.optional(),
-    roles_file: str.optional(),
-    page_size: int(1).default(200),
-    catalog: str.default("hive"),
-  }),
-  catalog: z.object({
-    type: z.enum(["file", "hms"]).default("file"),
-    file: str.optional(),
-    url: str.optional(),
-    password_file: str.optional(),
-    password: z.string().optional(),
-    catalog: str.default("hive"),
-    page_size: int(1).default(5000),
-  }),
-  target: z.object({
-    type: z.enum(["posix", "webhdfs"]).default("posix"),
-    roots: list.pipe(z.array(str).min(1, "at least one root")),
-    unknown_principal: z.enum(["skip", "error"]).default("skip"),
-    exclude: list.default([...DEFAULT_EXCLUDE]),
-  }),
-  compile: z
-    .object({
-      select: z.string().optional(),
-      insert: z.string().optional(),
-      all: z.string().optional(),
-      owner: z.string().optional(),
-      alter: z.string().optional(),
-      create: z.string().optional(),
-      drop: z.string().optional(),
-      index: z.string().optional(),
-      lock: z.string().optional(),
-      file_execute: z.enum(["auto", "true", "false"]).default("auto"),
-      uri_grants: bool.default(false),
-      default_acls: bool.default(true),
-      traverse: bool.default(true),
-    })
-    .prefault({}),
-  webhdfs: z
-    .object({
-      namenodes: list.pipe(z.array(z.string().url()).min(1)),
-      nameservice: str.optional(),
-      user: str.default("hdfs"),
-      doas: str.optional(),
-      delegation: str.optional(),
-      ca_file: str.optional(),
-      connections: int(1).default(64),
-      concurrency: int(1).default(64),
-      timeout: duration.prefault("30s"),
-      retries: int(0).default(5),
-      auth: z.enum(["simple", "kerberos"]).default("simple"),
-      principal: str.optional(),
-      keytab: str.optional(),
-      delegation_tokens: bool.default(false),
-    })
-    .optional(),
-  safety: z
-    .object({
-      max_removals: int(0).default(10000),
-      max_removals_percent: z.coerce.number().min(0).max(100).default(50),
-      min_removals: int(0).default(100),
-    })
-    .prefault({}),
-  state: z.object({ dir: str.default("state") }).prefault({}),
-  daemon: z
-    .object({
-      schedule: str.default("*/15 * * * *"),
-      timezone: str.optional(),
-      listen: str.default("127.0.0.1:9464"),
-      shutdown_timeout: duration.prefault("30s"),
-      debounce: duration.prefault("300ms"),
-      poll_interval: duration.prefault("10s"),
-    })
-    .prefault({}),
-  log: z.object({ level: z.enum(["trace", "debug", "info", "warn", "error"]).default("info") }).prefault({}),
-});
-
-type RawConfig = z.infer<typeof schema>;
+export interface ConfigCheck {
+  config?: Config;
+  /** Every problem found, each at its FILE:LINE; config is set only when there is none. */
+  errors: Diagnostic[];
+}
 
 function policySource(
   p: RawConfig["policy"],
   at: (path: string) => string,
   need: (v: string | undefined, key: string) => string,
-  invalid: (key: string, message: string) => GsError,
+  invalid: (key: string, message: string) => Error,
 ): Config["policy"] {
   if (p.type === "file")
     return {
@@ -134,11 +32,15 @@ function policySource(
       file: at(need(p.file, "[policy] file")),
       server: need(p.server, "[policy] server"),
     };
-  const db = () => ({
-    url: need(p.url, "[policy] url"),
-    ...(p.password_file ? { passwordFile: at(p.password_file) } : {}),
-    ...(p.password ? { password: p.password } : {}),
-  });
+  const db = () => {
+    const problem = p.url === undefined ? undefined : databaseUrlProblem(p.url);
+    if (problem) throw invalid("[policy] url", problem);
+    return {
+      url: need(p.url, "[policy] url"),
+      ...(p.password_file ? { passwordFile: at(p.password_file) } : {}),
+      ...(p.password ? { password: p.password } : {}),
+    };
+  };
   if (p.type === "sentry-db")
     return { type: "sentry-db", server: need(p.server, "[policy] server"), ...db() };
   if (p.type === "hms-grants") return { type: "hms-grants", catalogName: p.catalog, ...db() };
@@ -161,6 +63,15 @@ function policySource(
 }
 
 export function loadConfig(file: string): Config {
+  return configOrThrow(readConfig(file));
+}
+
+export function parseConfig(text: string, file: string): Config {
+  return configOrThrow(checkConfigText(text, file));
+}
+
+/** The config file checked completely, for `validate`: every error, not only the first. */
+export function readConfig(file: string): ConfigCheck {
   const abs = resolve(file);
   let text: string;
   try {
@@ -171,30 +82,69 @@ export function loadConfig(file: string): Config {
       cause: err,
     });
   }
-  return parseConfig(text, abs);
+  return checkConfigText(text, abs);
 }
 
-export function parseConfig(text: string, file: string): Config {
+export function checkConfigText(text: string, file: string): ConfigCheck {
+  const lines = iniLines(text);
+  const errors = unknownNames(lines, file);
   const parsed = schema.safeParse(parseIni(text));
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const key =
-      issue.path.length >= 2
-        ? `[${String(issue.path[0])}] ${issue.path.slice(1).join(".")}`
-        : `[${issue.path.join(".")}]`;
-    throw new GsError("GS_CONFIG_INVALID", `${key}: ${issue.message}`, {
-      location: file,
-      input: issue.path.join("."),
-    });
+    for (const issue of parsed.error.issues) {
+      const [section, key] = issue.path.map(String);
+      const name = key === undefined ? `[${section}]` : `[${section}] ${issue.path.slice(1).join(".")}`;
+      const missing = section !== undefined && !lines.sections.has(section);
+      errors.push({
+        severity: "error",
+        code: "GS_CONFIG_INVALID",
+        message: `${name}: ${missing ? "section required" : issue.message}`,
+        file,
+        ...located(lines, section, key),
+      });
+    }
   }
-  return toConfig(parsed.data, file);
+  if (errors.length > 0 || !parsed.success) return { errors };
+  try {
+    return { config: toConfig(parsed.data, file, lines), errors };
+  } catch (err) {
+    if (!(err instanceof ConfigProblem)) throw err;
+    return { errors: [err.diagnostic] };
+  }
 }
 
-function toConfig(raw: RawConfig, file: string): Config {
+function located(lines: IniLines, section: string | undefined, key?: string): { line?: number } {
+  const line = section === undefined ? undefined : lineOf(lines, section, key);
+  return line === undefined ? {} : { line };
+}
+
+/** The first error at its FILE:LINE, saying how many more `validate` would list. */
+export function configOrThrow(check: ConfigCheck): Config {
+  if (check.config) return check.config;
+  const [first, ...rest] = check.errors;
+  const more = rest.length > 0 ? ` (and ${rest.length} more; \`grantsync validate\` lists them)` : "";
+  throw diagnosticError({ ...first!, message: `${first!.message}${more}` });
+}
+
+/** A problem toConfig finds in one key, with the key's line. */
+class ConfigProblem extends Error {
+  constructor(readonly diagnostic: Diagnostic) {
+    super(diagnostic.message);
+  }
+}
+
+function toConfig(raw: RawConfig, file: string, lines: IniLines): Config {
   const base = dirname(file);
   const at = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
-  const invalid = (key: string, message: string) =>
-    new GsError("GS_CONFIG_INVALID", `${key}: ${message}`, { location: file, input: key });
+  const invalid = (key: string, message: string) => {
+    const [, section, name] = /^\[(\w+)\] ?(\w*)/.exec(key) ?? [];
+    return new ConfigProblem({
+      severity: "error",
+      code: "GS_CONFIG_INVALID",
+      message: `${key}: ${message}`,
+      file,
+      ...located(lines, section, name || undefined),
+    });
+  };
   const need = (v: string | undefined, key: string) => {
     if (v === undefined) throw invalid(key, "is required here");
     return v;

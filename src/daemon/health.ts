@@ -5,6 +5,7 @@
 import { createServer, type Server, type ServerResponse } from "node:http";
 import { type AddressInfo, isIP } from "node:net";
 import type { Registry } from "prom-client";
+import { parseListen } from "../config/values.ts";
 import { GsError, toGsError } from "../errors.ts";
 import { scrubText } from "../secrets.ts";
 
@@ -28,7 +29,8 @@ export interface HealthServer {
 }
 
 export async function startHealthServer(opts: HealthOptions): Promise<HealthServer> {
-  const { host, port } = parseListen(opts.listen);
+  // The config was checked at load (config/values.ts), so the address parses.
+  const { host, port } = parseListen(opts.listen)!;
   const server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
     if (req.method !== "GET" && req.method !== "HEAD") return send(res, 405, { error: "method not allowed" });
@@ -75,18 +77,6 @@ export async function startHealthServer(opts: HealthOptions): Promise<HealthServ
         server.closeAllConnections();
       }),
   };
-}
-
-/** `host:port` or `[v6]:port` (an empty host means 127.0.0.1); port 0 picks a free one, which is logged. */
-export function parseListen(listen: string): { host: string; port: number } {
-  const m = /^(?:\[([^\]]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(listen.trim());
-  const port = m ? Number(m[3]) : Number.NaN;
-  if (!m || port > 65535) {
-    throw new GsError("GS_CONFIG_INVALID", `[daemon] listen: "${listen}" is not host:port`, {
-      input: listen,
-    });
-  }
-  return { host: m[1] ?? (m[2] || "127.0.0.1"), port };
 }
 
 /** Whether an address is reachable from this host only (127/8, ::1, an IPv4-mapped 127/8). */

@@ -20,7 +20,6 @@ import { createTarget, targetId } from "../targets/create.ts";
 import type { Target } from "../targets/target.ts";
 import type { Readiness } from "./health.ts";
 import type { DaemonMetrics, RunResult } from "./metrics.ts";
-import { checkSchedule } from "./schedule.ts";
 import { yieldingTarget } from "./yielding-target.ts";
 
 export interface Job {
@@ -137,7 +136,6 @@ export class Reconciler {
     let next: Config;
     try {
       next = loadConfig(this.config.file);
-      checkSchedule(next.daemon.schedule, next.daemon.timezone);
       if (next.state.dir !== this.config.state.dir)
         throw new GsError(
           "GS_CONFIG_INVALID",

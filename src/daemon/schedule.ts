@@ -2,7 +2,6 @@
 // (missed or overlapping ticks) routed to our logger instead of coloured lines on stderr.
 
 import cron, { type Logger as CronLogger, type ScheduledTask } from "node-cron";
-import { GsError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 
 export interface Schedule {
@@ -17,7 +16,6 @@ export function startSchedule(
   tick: () => void,
   log: Logger,
 ): Schedule {
-  checkSchedule(expression, timezone);
   const logger = cronLogger(log);
   cron.setLogger(logger);
   const task: ScheduledTask = cron.schedule(expression, tick, {
@@ -32,29 +30,6 @@ export function startSchedule(
       await task.destroy();
     },
   };
-}
-
-/** Throws GS_CONFIG_INVALID for an expression or time zone node-cron would reject later. */
-export function checkSchedule(expression: string, timezone: string | undefined): void {
-  const check = cron.validateDetailed(expression);
-  if (!check.valid) {
-    const why = check.errors.map((e) => `${e.field}: ${e.message}`).join("; ");
-    throw new GsError(
-      "GS_CONFIG_INVALID",
-      `[daemon] schedule: "${expression}" is not a cron expression (${why})`,
-      {
-        input: expression,
-      },
-    );
-  }
-  if (timezone === undefined) return;
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: timezone });
-  } catch {
-    throw new GsError("GS_CONFIG_INVALID", `[daemon] timezone: "${timezone}" is not an IANA time zone`, {
-      input: timezone,
-    });
-  }
 }
 
 function cronLogger(log: Logger): CronLogger {

@@ -1,8 +1,9 @@
 // The daemon's lifecycle: the lifetime lock, the health server, the schedule, the file watcher
 // and signals feed one run queue; SIGTERM drains it within the shutdown timeout and exits.
 
+import { checkEnvironment } from "../config/environment.ts";
 import type { Config } from "../config/types.ts";
-import { toGsError } from "../errors.ts";
+import { diagnosticError, toGsError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { acquireLock, type StateLock } from "../reconcile/lock.ts";
 import { StateStore } from "../reconcile/state.ts";
@@ -11,7 +12,7 @@ import { type HealthServer, isLoopback, startHealthServer } from "./health.ts";
 import { DaemonMetrics } from "./metrics.ts";
 import { type Job, mergeJobs, Reconciler } from "./reconciler.ts";
 import { RunQueue } from "./run-queue.ts";
-import { checkSchedule, type Schedule, startSchedule } from "./schedule.ts";
+import { type Schedule, startSchedule } from "./schedule.ts";
 import { installSignals } from "./signals.ts";
 import { SourceWatcher } from "./watch.ts";
 
@@ -25,7 +26,8 @@ export interface DaemonOptions {
 /** Runs until stopped by a signal; resolves with the process exit code. */
 export async function runDaemon(opts: DaemonOptions): Promise<number> {
   const { config, log } = opts;
-  checkSchedule(config.daemon.schedule, config.daemon.timezone);
+  const [problem] = checkEnvironment(config);
+  if (problem) throw diagnosticError(problem);
   new StateStore(config.state.dir).ensure();
   const lock = acquireLock(config.state.dir, "daemon", "daemon.lock");
   const daemon = new Daemon(config, log, lock);

@@ -1,8 +1,8 @@
 // plan and apply: the same walk, once read-only and once writing. apply takes the state lock,
 // checks the circuit breaker, records intent, journals every path before writing it.
 
-import { entryKey } from "../acl/entry.ts";
 import type { DesiredState } from "../compile/model.ts";
+import { desiredPrincipals } from "../compile/principals.ts";
 import type { Config } from "../config/types.ts";
 import { GsError, toGsError } from "../errors.ts";
 import type { Target } from "../targets/target.ts";
@@ -251,14 +251,7 @@ interface PrincipalSkips {
 }
 
 async function principalSkips(session: Session): Promise<PrincipalSkips> {
-  const seen = new Map<string, { kind: "user" | "group"; name: string }>();
-  for (const ctx of session.desired.contexts.values()) {
-    for (const e of ctx.dir.concat(ctx.file)) {
-      if (e.type === "user" || e.type === "group")
-        seen.set(entryKey({ ...e, scope: "access" }), { kind: e.type, name: e.name });
-    }
-  }
-  const unknown = await session.target.unknownPrincipals([...seen.values()]);
+  const unknown = await session.target.unknownPrincipals(desiredPrincipals(session.desired));
   const keys = new Set(unknown.map((p) => `${p.kind}:${p.name}`));
   if (keys.size > 0 && session.config.target.unknownPrincipal === "error") {
     throw new GsError("GS_PRINCIPAL_UNKNOWN", `unknown on this host: ${[...keys].join(", ")}`, {

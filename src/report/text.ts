@@ -3,8 +3,8 @@
 
 import type { Explanation } from "../compile/explain.ts";
 import type { DesiredState } from "../compile/model.ts";
+import { desiredNotices } from "../compile/notices.ts";
 import { type Diagnostic, formatDiagnostic } from "../errors.ts";
-import { formatSource } from "../policy/model.ts";
 import type { RunInfo } from "../reconcile/journal.ts";
 import type { Plan } from "../reconcile/plan.ts";
 import type { UndoResult } from "../reconcile/undo.ts";
@@ -127,16 +127,18 @@ function renderProblems(plan: Plan, s: Style): string[] {
   return out;
 }
 
+/** Warnings, then grants that produce no ACL by design. */
 export function renderDesiredNotes(desired: DesiredState, s: Style): string {
-  const out: string[] = [];
-  for (const l of desired.ignoredLocations) {
-    out.push(
-      s.yellow(`${formatSource(l.location.source)}: not managed: ${l.object} at ${l.uri}: ${l.reason}`),
-    );
-  }
-  const byReason = new Map<string, number>();
-  for (const g of desired.ignoredGrants) byReason.set(g.reason, (byReason.get(g.reason) ?? 0) + 1);
-  for (const [reason, n] of byReason) out.push(s.dim(`${plural(n, "grant")}: ${reason}`));
+  const out = desiredNotices(desired).warnings.map((d) => s.yellow(`warning: ${formatDiagnostic(d)}`));
+  return (out.length ? `${out.join("\n")}\n` : "") + renderGrantNotes(desired, s);
+}
+
+/** Grants that produce no ACL by design, each at its source with its role (the first 20; --json has all). */
+export function renderGrantNotes(desired: DesiredState, s: Style): string {
+  const { notes } = desiredNotices(desired);
+  const out = notes.slice(0, 20).map((d) => s.dim(formatDiagnostic(d)));
+  if (notes.length > 20)
+    out.push(s.dim(`… ${num(notes.length - 20)} more grants that produce no ACL (see --json)`));
   return out.length ? `${out.join("\n")}\n` : "";
 }
 

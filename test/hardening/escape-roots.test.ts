@@ -88,8 +88,8 @@ ${tables.join("\n")}
     const text = grantsync(["plan", "-c", wh.config]);
     assert.equal(text.code, 0, text.stderr);
     for (const name of Object.keys(ESCAPES)) {
-      const lines = text.stdout.split("\n").filter((l) => l.includes(`not managed: sales.${name} at `));
-      assert.equal(lines.length, 1, `${name}:\n${text.stdout}`);
+      const lines = text.stderr.split("\n").filter((l) => l.includes(`not managed: sales.${name} at `));
+      assert.equal(lines.length, 1, `${name}:\n${text.stderr}`);
     }
     const json = grantsyncJson<{ changes: { path: string }[] }>(["plan", "-c", wh.config]);
     assert.ok(json.json.changes.length > 0);

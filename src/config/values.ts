@@ -1,0 +1,43 @@
+// Checks of single config values the daemon and the sources would otherwise reject later: cron
+// schedule (node-cron's own validator), time zone, listen address, database URLs.
+
+import cron from "node-cron";
+
+/** Why node-cron would refuse the expression, or undefined when it accepts it. */
+export function scheduleProblem(expression: string): string | undefined {
+  const check = cron.validateDetailed(expression);
+  if (check.valid) return undefined;
+  return `"${expression}" is not a cron expression (${check.errors.map((e) => `${e.field}: ${e.message}`).join("; ")})`;
+}
+
+export function timezoneProblem(timezone: string): string | undefined {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: timezone });
+    return undefined;
+  } catch {
+    return `"${timezone}" is not an IANA time zone`;
+  }
+}
+
+/** `host:port` or `[v6]:port` (an empty host means 127.0.0.1); port 0 picks a free one. */
+export function parseListen(listen: string): { host: string; port: number } | undefined {
+  const m = /^(?:\[([^\]]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(listen.trim());
+  const port = m ? Number(m[3]) : Number.NaN;
+  if (!m || port > 65535) return undefined;
+  return { host: m[1] ?? (m[2] || "127.0.0.1"), port };
+}
+
+const DB_SCHEMES = new Set(["postgres:", "postgresql:", "mysql:", "mariadb:"]);
+
+/** The URL itself is never echoed: it may carry a password. */
+export function databaseUrlProblem(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return "is not a URL (postgres://user@host:port/db or mysql://user@host:port/db)";
+  }
+  return DB_SCHEMES.has(parsed.protocol)
+    ? undefined
+    : `scheme ${parsed.protocol} is not postgres:, postgresql:, mysql: or mariadb:`;
+}
