@@ -70,7 +70,7 @@ describe("grantsync on HDFS through WebHDFS", () => {
     const r = await run(["plan", "--detailed-exitcode"]);
     assert.equal(r.code, 2, r.stderr);
     assert.match(
-      r.stdout,
+      r.stderr,
       /sales\.elsewhere at hdfs:\/\/other-cluster\/warehouse\/x: cluster "other-cluster" is not \[webhdfs\] nameservice "prod"/,
     );
     assert.deepEqual(acl("sales.db/orders"), []);

@@ -189,7 +189,7 @@ describe("fuzzing the inputs", { timeout: SOAK ? 1_800_000 : 60_000 }, () => {
         } catch (err) {
           assert.ok(err instanceof GsError, `untyped: ${err}`);
           assert.match(err.code, /^GS_CONFIG_/);
-          assert.equal(err.location, file);
+          assert.ok(err.location === file || err.location?.startsWith(`${file}:`), err.location);
           return;
         }
         for (const r of config.target.roots) assert.ok(r.startsWith("/") && !/\/\.\.?(\/|$)|\0/.test(r), r);
@@ -230,7 +230,7 @@ reader = server=server1->db=sales->action=select
     [
       "a config with an unknown target type",
       (w) => w.write("config", readFileSync(w.config, "utf8").replace("type = posix", "type = nfs")),
-      /grantsync\.ini: GS_CONFIG_INVALID/,
+      /grantsync\.ini:\d+: GS_CONFIG_INVALID/,
     ],
   ];
   for (const [what, breakIt, message] of cases) {
