@@ -5,9 +5,11 @@ import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
 import { GsError } from "../errors.ts";
+import { unsyncedPaths } from "../reconcile/outcome.ts";
 import type { Plan } from "../reconcile/plan.ts";
 import { applyChanges, computePlan } from "../reconcile/run.ts";
-import { renderPlan } from "../report/text.ts";
+import { colourEnabled, makeStyle } from "../report/style.ts";
+import { renderIncomplete, renderPlan } from "../report/text.ts";
 import { CliExit, clearProgress, openSession, printJson, stdoutStyle } from "./common.ts";
 import { CONFIG_HELP, configArg } from "./config-file.ts";
 
@@ -36,7 +38,8 @@ async function apply(opts: ApplyOptions): Promise<void> {
   const s = stdoutStyle();
   try {
     const saved = opts.plan ? readPlan(opts.plan, session.targetId) : undefined;
-    if (!opts.yes && !opts.json && process.stdin.isTTY && process.stdout.isTTY) {
+    // Asked whenever a person can answer, even with stdout piped (`apply | tee log`), as Terraform does.
+    if (!opts.yes && !opts.json && process.stdin.isTTY) {
       const preview = saved ?? (await computePlan(session));
       clearProgress();
       process.stdout.write(renderPlan(preview, s));
@@ -52,8 +55,9 @@ async function apply(opts: ApplyOptions): Promise<void> {
       keepChanges: opts.json === true,
     });
     clearProgress();
+    const failures = unsyncedPaths(result.plan);
     if (opts.json)
-      printJson({ run: result.journaled ? result.run : null, failed: result.failed, ...result.plan });
+      printJson({ run: result.journaled ? result.run : null, failed: failures.length, ...result.plan });
     else {
       process.stdout.write(renderPlan(result.plan, s, { verb: "changed" }));
       if (result.journaled)
@@ -61,8 +65,11 @@ async function apply(opts: ApplyOptions): Promise<void> {
           `Run id: ${result.run} (undo with: grantsync undo ${result.run}${configArg(session.config.file)})\n`,
         );
     }
-    const stale = result.plan.problems.some((p) => p.code === "GS_PLAN_STALE");
-    if (result.failed > 0 || stale) throw new CliExit(1);
+    if (failures.length > 0) {
+      if (!opts.json)
+        process.stderr.write(renderIncomplete(failures, makeStyle(colourEnabled(process.stderr))));
+      throw new CliExit(1);
+    }
   } finally {
     await session.target.close();
   }
@@ -89,7 +96,7 @@ function readPlan(file: string, targetId: string): Plan {
 }
 
 async function confirm(question: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     return /^y(es)?$/i.test((await rl.question(question)).trim());
   } finally {

@@ -53,14 +53,15 @@ export async function openSession(
   if (problem) throw diagnosticError(problem);
   const load = await loadModel(config);
   if (!load.model) {
-    if (opts.json) printJson({ valid: false, errors: load.errors, warnings: load.warnings });
-    else
+    // With --json the diagnostics go into the one error document main prints.
+    if (!opts.json)
       process.stderr.write(
         renderDiagnostics(load.errors, load.warnings, makeStyle(colourEnabled(process.stderr))),
       );
     throw new GsError(
       "GS_POLICY_ERRORS",
       `${load.errors.length} error(s) in the policy or locations; nothing was changed`,
+      { input: { errors: load.errors, warnings: load.warnings } },
     );
   }
   if (!opts.json && load.warnings.length > 0) {

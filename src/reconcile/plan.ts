@@ -19,9 +19,14 @@ export interface PathChange {
 export interface ObjectSummary {
   object: string;
   paths: number;
-  /** Named entries added / removed, with the number of paths each applies to. */
+  /**
+   * Named entries added (a new principal), removed (gone), and changed (same principal, another
+   * permission, as `type:name:old→new`), each with the number of paths; the plan's summary counts
+   * are the sums of these.
+   */
   added: Record<string, number>;
   removed: Record<string, number>;
+  changed: Record<string, number>;
 }
 
 export interface PathProblem {
@@ -37,6 +42,8 @@ export interface PlanSummary {
   unchanged: number;
   entriesAdded: number;
   entriesRemoved: number;
+  /** Named entries kept with a wider or narrower permission. */
+  entriesChanged: number;
   /** Named entries grantsync manages that were observed, for the percentage circuit breaker. */
   managedEntries: number;
   skipped: number;
@@ -83,8 +90,9 @@ interface AclDiff {
   after: string;
   added: string[];
   removed: string[];
-  addedNamed: number;
-  removedNamed: number;
+  addedNamed: readonly string[];
+  removedNamed: readonly string[];
+  changedNamed: readonly string[];
 }
 
 // A tree's paths share a handful of (before, after) pairs, and targets that cache decoded ACLs and
@@ -111,23 +119,27 @@ function aclDiff(before: Acl, after: Acl): AclDiff {
       removed: Object.freeze(
         before.filter((e) => afterMap.get(entryKey(e))?.perm !== e.perm).map(formatEntry),
       ) as string[],
-      addedNamed: countAddedNamed(before, after),
-      removedNamed: countRemovedNamed(before, after),
+      ...namedDiff(before, after),
     };
     byAfter.set(after, d);
   }
   return d;
 }
 
-/** Named entries whose key disappears: what the circuit breaker counts. */
-export function countRemovedNamed(before: Acl, after: Acl): number {
-  const keys = new Set(after.map(entryKey));
-  return before.filter((e) => isNamed(e) && !keys.has(entryKey(e))).length;
-}
-
-export function countAddedNamed(before: Acl, after: Acl): number {
-  const keys = new Set(before.map(entryKey));
-  return after.filter((e) => isNamed(e) && !keys.has(entryKey(e))).length;
+function namedDiff(before: Acl, after: Acl): Pick<AclDiff, "addedNamed" | "removedNamed" | "changedNamed"> {
+  const beforeMap = new Map(before.filter(isNamed).map((e) => [entryKey(e), e]));
+  const afterKeys = new Set(after.filter(isNamed).map(entryKey));
+  const addedNamed: string[] = [];
+  const changedNamed: string[] = [];
+  for (const e of after) {
+    if (!isNamed(e)) continue;
+    const was = beforeMap.get(entryKey(e));
+    if (!was) addedNamed.push(formatEntry(e));
+    else if (was.perm !== e.perm)
+      changedNamed.push(`${formatEntry(was)}→${formatEntry(e).slice(formatEntry(e).lastIndexOf(":") + 1)}`);
+  }
+  const removedNamed = [...beforeMap.values()].filter((e) => !afterKeys.has(entryKey(e))).map(formatEntry);
+  return { addedNamed, removedNamed, changedNamed };
 }
 
 export class PlanBuilder {
@@ -140,6 +152,7 @@ export class PlanBuilder {
     unchanged: 0,
     entriesAdded: 0,
     entriesRemoved: 0,
+    entriesChanged: 0,
     managedEntries: 0,
     skipped: 0,
     excluded: 0,
@@ -163,17 +176,19 @@ export class PlanBuilder {
   change(change: PathChange, before: Acl, after: Acl): void {
     this.summary.changed++;
     const d = aclDiff(before, after);
-    this.summary.entriesAdded += d.addedNamed;
-    this.summary.entriesRemoved += d.removedNamed;
+    this.summary.entriesAdded += d.addedNamed.length;
+    this.summary.entriesRemoved += d.removedNamed.length;
+    this.summary.entriesChanged += d.changedNamed.length;
     if (this.keepChanges) this.changes.push(change);
     let o = this.objects.get(change.object);
     if (!o) {
-      o = { object: change.object, paths: 0, added: {}, removed: {} };
+      o = { object: change.object, paths: 0, added: {}, removed: {}, changed: {} };
       this.objects.set(change.object, o);
     }
     o.paths++;
-    for (const e of namedTexts(change.added)) o.added[e] = (o.added[e] ?? 0) + 1;
-    for (const e of namedTexts(change.removed)) o.removed[e] = (o.removed[e] ?? 0) + 1;
+    for (const e of d.addedNamed) o.added[e] = (o.added[e] ?? 0) + 1;
+    for (const e of d.removedNamed) o.removed[e] = (o.removed[e] ?? 0) + 1;
+    for (const e of d.changedNamed) o.changed[e] = (o.changed[e] ?? 0) + 1;
   }
 
   skip(s: SkippedPath): void {
@@ -214,21 +229,4 @@ export class PlanBuilder {
       warnings: this.warnings,
     };
   }
-}
-
-const namedOf = new WeakMap<readonly string[], readonly string[]>();
-
-/** The named entries of a change's added/removed list (shared lists are filtered once). */
-function namedTexts(list: readonly string[]): readonly string[] {
-  let named = namedOf.get(list);
-  if (!named) {
-    named = list.filter(isNamedText);
-    namedOf.set(list, named);
-  }
-  return named;
-}
-
-function isNamedText(e: string): boolean {
-  const body = e.startsWith("default:") ? e.slice(8) : e;
-  return /^(user|group):[^:]+:/.test(body);
 }

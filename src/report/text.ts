@@ -6,7 +6,8 @@ import type { DesiredState } from "../compile/model.ts";
 import { desiredNotices } from "../compile/notices.ts";
 import { type Diagnostic, formatDiagnostic } from "../errors.ts";
 import type { RunInfo } from "../reconcile/journal.ts";
-import type { Plan } from "../reconcile/plan.ts";
+import { failureHint, unsyncedPaths } from "../reconcile/outcome.ts";
+import type { PathProblem, Plan } from "../reconcile/plan.ts";
 import type { UndoResult } from "../reconcile/undo.ts";
 import { num, plural, type Style } from "./style.ts";
 
@@ -18,7 +19,7 @@ export function renderPlan(
   const out: string[] = [];
   let folded = false;
   for (const o of plan.objects) {
-    const show = (sign: "+" | "-", entries: Record<string, number>, paint: (t: string) => string) =>
+    const show = (sign: "+" | "-" | "~", entries: Record<string, number>, paint: (t: string) => string) =>
       byPrincipal(entries).map((c) => {
         folded ||= c.folded;
         return (
@@ -26,12 +27,18 @@ export function renderPlan(
           (c.paths === o.paths ? "" : s.dim(` (${num(c.paths)})`))
         );
       });
-    const line = [...show("+", o.added, s.green), ...show("-", o.removed, s.red)].join("  ");
+    const line = [
+      ...show("+", o.added, s.green),
+      ...show("-", o.removed, s.red),
+      ...show("~", o.changed, s.yellow),
+    ].join("  ");
     out.push(`${s.bold(o.object)}: ${plural(o.paths, "path")}  ${line}`.trimEnd());
   }
-  if (folded)
+  if (plan.objects.length > 0)
     out.push(
-      s.dim("(directories carry the same entries as default: entries too; --verbose lists every path)"),
+      s.dim(
+        `(+ added, - removed, ~ permission changed; r-x/r-- is directories/files${folded ? "; directories carry the same entries as default: entries too" : ""}; --verbose lists every path)`,
+      ),
     );
   if (opts.verbose) {
     for (const c of plan.changes) {
@@ -42,15 +49,26 @@ export function renderPlan(
   }
   out.push(...renderProblems(plan, s));
   const sum = plan.summary;
-  if (sum.changed === 0) out.push(s.bold("No changes. Every managed path matches the grants."));
+  const failed = unsyncedPaths(plan).length;
+  if (sum.changed === 0 && failed === 0)
+    out.push(s.bold("No changes. Every managed path matches the grants."));
   else {
     const verb = opts.verb ?? "to change";
     out.push(
       s.bold(
-        `Plan: ${plural(sum.changed, "path")} ${verb} (${num(sum.entriesAdded)} entries added, ${num(sum.entriesRemoved)} removed), ${num(sum.unchanged)} unchanged.`,
+        `Plan: ${plural(sum.changed, "path")} ${verb} (${num(sum.entriesAdded)} entries added, ${num(sum.entriesRemoved)} removed, ${num(sum.entriesChanged)} changed), ${num(sum.unchanged)} unchanged${failed > 0 ? `, ${plural(failed, "path")} not in line` : ""}.`,
       ),
     );
   }
+  return `${out.join("\n")}\n`;
+}
+
+/** `Apply incomplete: N paths failed`, the first errors, and what to do about them. */
+export function renderIncomplete(failures: readonly PathProblem[], s: Style): string {
+  const out = [s.red(s.bold(`Apply incomplete: ${plural(failures.length, "path")} failed`))];
+  for (const f of failures.slice(0, 5)) out.push(s.red(`  ${f.path}: ${f.code} ${f.message}`));
+  if (failures.length > 5) out.push(s.dim(`  … ${num(failures.length - 5)} more (see --json)`));
+  out.push(s.dim(`hint: ${failureHint(failures)}`));
   return `${out.join("\n")}\n`;
 }
 

@@ -15,6 +15,7 @@ function summary(entriesRemoved: number, managedEntries: number): PlanSummary {
     unchanged: 0,
     entriesAdded: 0,
     entriesRemoved,
+    entriesChanged: 0,
     managedEntries,
     skipped: 0,
     excluded: 0,

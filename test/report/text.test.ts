@@ -20,6 +20,7 @@ function plan(objects: Plan["objects"], changed: number): Plan {
       unchanged: 10 - changed,
       entriesAdded: 4,
       entriesRemoved: 1,
+      entriesChanged: 0,
       managedEntries: 3,
       skipped: 0,
       excluded: 0,
@@ -43,6 +44,7 @@ describe("renderPlan", () => {
             paths: 3,
             added: { "group:analysts:r-x": 1, "default:group:analysts:r-x": 1, "group:analysts:r--": 2 },
             removed: { "group:interns:r--": 2 },
+            changed: {},
           },
         ],
         3,
@@ -54,12 +56,12 @@ describe("renderPlan", () => {
       /^sales\.customer: 3 paths {2}\+group:analysts:r-x\/r-- {2}-group:interns:r-- \(2\)$/m,
     );
     assert.match(text, /default: entries too/);
-    assert.match(text, /^Plan: 3 paths to change \(4 entries added, 1 removed\), 7 unchanged\.$/m);
+    assert.match(text, /^Plan: 3 paths to change \(4 entries added, 1 removed, 0 changed\), 7 unchanged\.$/m);
   });
 
   it("keeps a default entry that has no access twin", () => {
     const text = renderPlan(
-      plan([{ object: "t", paths: 1, added: { "default:user:bob:rwx": 1 }, removed: {} }], 1),
+      plan([{ object: "t", paths: 1, added: { "default:user:bob:rwx": 1 }, removed: {}, changed: {} }], 1),
       plain,
     );
     assert.match(text, /^t: 1 path {2}\+default:user:bob:rwx$/m);
