@@ -2,7 +2,6 @@
 // skip); --plan applies a saved plan exactly or refuses; exit 0 on success, 1 on any error.
 
 import { readFileSync } from "node:fs";
-import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
 import { GsError } from "../errors.ts";
 import { unsyncedPaths } from "../reconcile/outcome.ts";
@@ -10,7 +9,7 @@ import type { Plan } from "../reconcile/plan.ts";
 import { applyChanges, computePlan } from "../reconcile/run.ts";
 import { colourEnabled, makeStyle } from "../report/style.ts";
 import { renderIncomplete, renderPlan } from "../report/text.ts";
-import { CliExit, clearProgress, openSession, printJson, stdoutStyle } from "./common.ts";
+import { CliExit, clearProgress, confirm, openSession, printJson, stdoutStyle } from "./common.ts";
 import { CONFIG_HELP, configArg } from "./config-file.ts";
 
 interface ApplyOptions {
@@ -93,13 +92,4 @@ function readPlan(file: string, targetId: string): Plan {
       location: file,
     });
   return plan;
-}
-
-async function confirm(question: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return /^y(es)?$/i.test((await rl.question(question)).trim());
-  } finally {
-    rl.close();
-  }
 }

@@ -1,6 +1,7 @@
 // What every command shares: loading the config and the model, building the session, writing
 // human or JSON output, progress on a TTY, and the exit-code carrying error.
 
+import { createInterface } from "node:readline/promises";
 import { compileForConfig } from "../compile/index.ts";
 import type { DesiredState } from "../compile/model.ts";
 import { checkEnvironment } from "../config/environment.ts";
@@ -92,4 +93,14 @@ function progressLine(): (n: number) => void {
 
 export function clearProgress(): void {
   if (process.stderr.isTTY) process.stderr.write("\r\u001b[2K");
+}
+
+/** Asks on stderr, so a piped stdout (`| tee log`) still shows the plan and never the question. */
+export async function confirm(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
 }

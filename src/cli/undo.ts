@@ -3,16 +3,19 @@
 
 import type { Command } from "commander";
 import { listRuns } from "../reconcile/journal.ts";
+import { lockHolder } from "../reconcile/lock.ts";
 import { StateStore } from "../reconcile/state.ts";
 import { undoRun } from "../reconcile/undo.ts";
 import { renderRuns, renderUndo } from "../report/text.ts";
 import { createTarget, targetId } from "../targets/create.ts";
-import { CliExit, printJson, stdoutStyle } from "./common.ts";
-import { CONFIG_HELP, loadCliConfig } from "./config-file.ts";
+import { CliExit, confirm, printJson, stdoutStyle } from "./common.ts";
+import { CONFIG_HELP, configArg, loadCliConfig } from "./config-file.ts";
 
 interface Options {
   config?: string;
   json?: boolean;
+  dryRun?: boolean;
+  yes?: boolean;
 }
 
 export function registerUndo(program: Command): void {
@@ -21,25 +24,10 @@ export function registerUndo(program: Command): void {
     .description("restore the ACLs a run changed (paths changed since are left alone and reported)")
     .argument("<run>", "a run id, as printed by apply or listed by `grantsync runs`")
     .option("-c, --config <file>", CONFIG_HELP)
+    .option("--dry-run", "show what would be restored, change nothing")
+    .option("-y, --yes", "do not ask for confirmation")
     .option("--json", "machine-readable output")
-    .action(async (run: string, opts: Options) => {
-      const config = await loadCliConfig(opts.config);
-      const target = await createTarget(config);
-      try {
-        const result = await undoRun(
-          target,
-          targetId(config),
-          new StateStore(config.state.dir),
-          run,
-          config.target.roots,
-        );
-        if (opts.json) printJson(result);
-        else process.stdout.write(renderUndo(result, stdoutStyle()));
-        if (result.failed > 0) throw new CliExit(1);
-      } finally {
-        await target.close();
-      }
-    });
+    .action(async (run: string, opts: Options) => undo(run, opts));
 
   program
     .command("runs")
@@ -52,4 +40,44 @@ export function registerUndo(program: Command): void {
       if (opts.json) printJson(runs);
       else process.stdout.write(renderRuns(runs, stdoutStyle()));
     });
+}
+
+async function undo(run: string, opts: Options): Promise<void> {
+  const config = await loadCliConfig(opts.config);
+  const target = await createTarget(config);
+  const store = new StateStore(config.state.dir);
+  const undoWith = (dryRun: boolean) =>
+    undoRun(target, targetId(config), store, run, config.target.roots, { dryRun });
+  try {
+    const ask = !opts.yes && !opts.json && !opts.dryRun && process.stdin.isTTY;
+    if (ask || opts.dryRun) {
+      const preview = await undoWith(true);
+      if (opts.json) printJson(preview);
+      else process.stdout.write(renderUndo(preview, stdoutStyle()));
+      if (!opts.json) process.stderr.write(reapplyWarning(store.dir, run, config.file));
+      if (opts.dryRun || preview.restored === 0) return;
+      if (!(await confirm("Restore these ACLs? [y/N] "))) {
+        process.stdout.write("Nothing was changed.\n");
+        return;
+      }
+    }
+    const result = await undoWith(false);
+    if (opts.json) printJson(result);
+    else {
+      process.stdout.write(renderUndo(result, stdoutStyle()));
+      if (!ask) process.stderr.write(reapplyWarning(store.dir, run, config.file));
+    }
+    if (result.failed > 0) throw new CliExit(1);
+  } finally {
+    await target.close();
+  }
+}
+
+/** Undo restores old ACLs, but unless the grants changed, the next run writes the new ones again. */
+function reapplyWarning(stateDir: string, run: string, configFile: string | undefined): string {
+  const daemon = lockHolder(stateDir, "daemon.lock");
+  const who = daemon
+    ? `the running daemon (pid ${daemon.pid}) at its next run, and any \`grantsync apply${configArg(configFile)}\`,`
+    : `the next \`grantsync apply${configArg(configFile)}\``;
+  return `warning: unless the grants changed since run ${run}, ${who} will write its changes again; change the grants to keep the undo\n`;
 }

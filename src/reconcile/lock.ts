@@ -81,3 +81,9 @@ function describeHolder(fd: number): string {
   }
   return "another process";
 }
+
+/** The live process holding lock `name` in `stateDir` (a running daemon, say), if any. */
+export function lockHolder(stateDir: string, name: string): { pid: number; purpose: string } | undefined {
+  const holder = readHolder(join(stateDir, name));
+  return holder && isAlive(holder.pid) ? holder : undefined;
+}

@@ -27,6 +27,8 @@ export interface UndoResult {
   restored: number;
   conflicts: number;
   failed: number;
+  /** Nothing was written: `restored` counts what would be. */
+  dryRun: boolean;
 }
 
 export async function undoRun(
@@ -35,7 +37,9 @@ export async function undoRun(
   store: StateStore,
   of: string,
   roots: readonly string[],
+  opts: { dryRun?: boolean } = {},
 ): Promise<UndoResult> {
+  const dryRun = opts.dryRun ?? false;
   store.ensure();
   const lock = acquireLock(store.dir, `undo ${of}`);
   let writer: JournalWriter | undefined;
@@ -52,7 +56,7 @@ export async function undoRun(
     const nodes = [];
     for (const rec of records) nodes.push({ rec, node: await target.node(rec.path) });
     const regained = regainedKeys(records);
-    if (regained.size > 0) store.save(withRegained(store.load(targetId), regained));
+    if (regained.size > 0 && !dryRun) store.save(withRegained(store.load(targetId), regained));
     const run = newRunId();
     const outcomes: UndoOutcome[] = [];
     for (const { rec, node } of nodes) {
@@ -66,6 +70,10 @@ export async function undoRun(
       }
       if (!sameAcl(node.acl, rec.after) || node.type !== rec.type) {
         outcomes.push({ path: rec.path, result: "changed-since", message: `now ${formatAclSpec(node.acl)}` });
+        continue;
+      }
+      if (dryRun) {
+        outcomes.push({ path: rec.path, result: "restored" });
         continue;
       }
       writer ??= new JournalWriter(store.journalDir, { run, kind: "undo", of, target: targetId });
@@ -88,6 +96,7 @@ export async function undoRun(
       restored: count("restored"),
       conflicts: count("changed-since"),
       failed: count("failed"),
+      dryRun,
     };
     writer?.end({ restored: result.restored, conflicts: result.conflicts, failed: result.failed });
     return result;

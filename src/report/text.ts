@@ -211,12 +211,16 @@ export function renderUndo(r: UndoResult, s: Style): string {
   const out = r.outcomes
     .filter((o) => o.result !== "restored" && o.result !== "already")
     .map((o) => s.yellow(`${o.path}: ${o.result}${o.message ? `: ${o.message}` : ""}`));
+  if (r.dryRun)
+    for (const o of r.outcomes.filter((o) => o.result === "restored")) out.push(`${s.yellow("~")} ${o.path}`);
   out.push(
     s.bold(
-      `Undo of ${r.of}: ${plural(r.restored, "path")} restored, ${num(r.conflicts)} changed since (left alone), ${num(r.failed)} failed.`,
+      r.dryRun
+        ? `Undo of ${r.of} would restore ${plural(r.restored, "path")}; ${num(r.conflicts)} changed since (would be left alone).`
+        : `Undo of ${r.of}: ${plural(r.restored, "path")} restored, ${num(r.conflicts)} changed since (left alone), ${num(r.failed)} failed.`,
     ),
   );
-  if (r.restored > 0) out.push(`Run id: ${r.run}`);
+  if (r.restored > 0 && !r.dryRun) out.push(`Run id: ${r.run}`);
   return `${out.join("\n")}\n`;
 }
 
