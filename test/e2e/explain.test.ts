@@ -1,6 +1,9 @@
 // `grantsync explain` and `validate` through the real CLI on a warehouse in a temp dir.
 
 import assert from "node:assert/strict";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Explanation } from "../../src/compile/explain.ts";
 import { grantsync, grantsyncJson, setfacl } from "../helpers/cli.ts";
@@ -77,10 +80,31 @@ describe("grantsync explain", () => {
 });
 
 describe("grantsync validate", () => {
-  it("accepts the example files in config/", () => {
+  it("accepts the example files in config/ once their root and state dir exist", () => {
+    const dir = mkdtempSync(join(tmpdir(), "gs-example-"));
+    try {
+      mkdirSync(join(dir, "warehouse"));
+      for (const f of ["grantsync.ini", "sentry-provider.ini", "locations.ini"]) {
+        const text = readFileSync(join("config", f), "utf8")
+          .replaceAll("/srv/warehouse", join(dir, "warehouse"))
+          .replaceAll("/var/lib/grantsync", join(dir, "state"));
+        writeFileSync(join(dir, f), text);
+      }
+      const r = grantsync(["validate", "--config", join(dir, "grantsync.ini")]);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /valid: 5 grants/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses the example config as shipped where its root /srv/warehouse does not exist", {
+    skip: existsSync("/srv/warehouse"),
+  }, () => {
     const r = grantsync(["validate", "--config", "config/grantsync.ini"]);
-    assert.equal(r.code, 0, r.stdout + r.stderr);
-    assert.match(r.stdout, /valid: 5 grants/);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /GS_CONFIG_ENVIRONMENT \[target\] roots: \/srv\/warehouse does not exist/);
+    assert.match(r.stdout, /^1 error; nothing would be changed$/m);
   });
 
   it("lists every error with FILE:LINE and exits 1", () => {
