@@ -2,8 +2,8 @@
 // `grantsync runs` lists the runs the journal holds.
 
 import type { Command } from "commander";
-import { listRuns } from "../reconcile/journal.ts";
 import { lockHolder } from "../reconcile/lock.ts";
+import { listRuns } from "../reconcile/runs.ts";
 import { StateStore } from "../reconcile/state.ts";
 import { undoRun } from "../reconcile/undo.ts";
 import { renderRuns, renderUndo } from "../report/text.ts";

@@ -229,7 +229,7 @@ function toConfig(raw: RawConfig, file: string, lines: IniLines): Config {
       maxRemovalsPercent: raw.safety.max_removals_percent,
       minRemovals: raw.safety.min_removals,
     },
-    state: { dir: at(raw.state.dir) },
+    state: { dir: at(raw.state.dir), keepRuns: raw.state.keep_runs },
     daemon: {
       schedule: raw.daemon.schedule,
       ...(raw.daemon.timezone ? { timezone: raw.daemon.timezone } : {}),

@@ -102,7 +102,7 @@ export const SECTIONS = {
     max_removals_percent: z.coerce.number().min(0).max(100).default(50),
     min_removals: int(0).default(100),
   }),
-  state: z.object({ dir: str.default("state") }),
+  state: z.object({ dir: str.default("state"), keep_runs: int(1).default(200) }),
   daemon: z.object({
     schedule: checked(scheduleProblem).default("*/15 * * * *"),
     timezone: checked(timezoneProblem).optional(),

@@ -143,7 +143,8 @@ export interface Config {
   compile: CompileConfig;
   webhdfs?: WebhdfsConfig;
   safety: SafetyConfig;
-  state: { dir: string };
+  /** keepRuns: journals kept; older complete ones are deleted after a run. */
+  state: { dir: string; keepRuns: number };
   daemon: DaemonConfig;
   log: { level: "trace" | "debug" | "info" | "warn" | "error" };
 }

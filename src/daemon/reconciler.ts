@@ -19,18 +19,9 @@ import { loadModel, type Model, type SourceOverrides } from "../sources/load.ts"
 import { createTarget, targetId } from "../targets/create.ts";
 import type { Target } from "../targets/target.ts";
 import type { Readiness } from "./health.ts";
+import { type Job, triggerOf } from "./job.ts";
 import type { DaemonMetrics, RunResult } from "./metrics.ts";
 import { yieldingTarget } from "./yielding-target.ts";
-
-export interface Job {
-  /** Walk every managed location, not only the contexts whose desired ACL changed. */
-  full: boolean;
-  reasons: string[];
-}
-
-export function mergeJobs(a: Job, b: Job): Job {
-  return { full: a.full || b.full, reasons: [...new Set([...a.reasons, ...b.reasons])] };
-}
 
 export interface ReconcilerOptions {
   config: Config;
@@ -245,6 +236,7 @@ export class Reconciler {
           desired,
           store: new StateStore(config.state.dir),
           onWrite: (path, added, removed) => this.log.debug({ path, added, removed }, "path changed"),
+          trigger: triggerOf(job.reasons),
         },
         { ...(scope ? { scope } : {}), signal, keepChanges: false },
       );

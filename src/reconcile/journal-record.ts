@@ -5,6 +5,8 @@ import { aclFromRecord, type EntryRecord } from "../acl/record.ts";
 import type { NodeType } from "../targets/target.ts";
 
 export type RunKind = "apply" | "undo";
+/** What started a run: a command, the daemon's start or schedule, a watched file, a database source, SIGHUP. */
+export type RunTrigger = "cli" | "start" | "schedule" | "watch" | "sources" | "signal";
 
 export interface JournalStart {
   t: "start";
@@ -15,6 +17,7 @@ export interface JournalStart {
   /** For undo runs: the run being undone. */
   of?: string;
   user?: string;
+  trigger?: RunTrigger;
 }
 
 export interface JournalChange {

@@ -1,7 +1,7 @@
 // The audit trail read back: one JSON-lines file per run (see journal-record.ts for a line,
 // journal-writer.ts for how it is written ahead of the paths). `undo` and `runs` read these files.
 
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Acl } from "../acl/entry.ts";
 import { aclFromRecord } from "../acl/record.ts";
@@ -15,7 +15,14 @@ import {
   type RunKind,
 } from "./journal-record.ts";
 
-export type { JournalChange, JournalEnd, JournalOutcome, JournalStart, RunKind } from "./journal-record.ts";
+export type {
+  JournalChange,
+  JournalEnd,
+  JournalOutcome,
+  JournalStart,
+  RunKind,
+  RunTrigger,
+} from "./journal-record.ts";
 
 export interface JournalRecord {
   path: string;
@@ -110,34 +117,4 @@ export function parseJournal(text: string, file: string): RunJournal {
   }
   if (!start) throw new GsError("GS_JOURNAL", "journal has no start record", { location: file });
   return { start, ...(end ? { end } : {}), changes: [...changes.values()] };
-}
-
-export interface RunInfo {
-  run: string;
-  kind: RunKind;
-  time: string;
-  of?: string;
-  complete: boolean;
-  changes: number;
-}
-
-export function listRuns(dir: string): RunInfo[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => f.endsWith(".jsonl"))
-    .sort()
-    .flatMap((f) => {
-      const text = readFileSync(join(dir, f), "utf8");
-      // Killed between creating the file and finishing its start line: nothing ran under it.
-      if (!text.includes("\n")) return [];
-      const j = parseJournal(text, join(dir, f));
-      return {
-        run: j.start.run,
-        kind: j.start.kind,
-        time: j.start.time,
-        ...(j.start.of ? { of: j.start.of } : {}),
-        complete: j.end !== undefined,
-        changes: j.changes.length,
-      };
-    });
 }

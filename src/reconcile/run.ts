@@ -9,10 +9,12 @@ import type { Target } from "../targets/target.ts";
 import { breakerError, checkBreaker } from "./breaker.ts";
 import { type Decision, stopsRun, walkManaged } from "./engine.ts";
 import { excludedNames } from "./exclusions.ts";
+import type { RunTrigger } from "./journal-record.ts";
 import { JournalWriter, newRunId } from "./journal-writer.ts";
 import { acquireLock } from "./lock.ts";
 import { ownedByPendingRuns } from "./ownership.ts";
 import { type Plan, PlanBuilder } from "./plan.ts";
+import { pruneRuns } from "./runs.ts";
 import type { StateStore } from "./state.ts";
 import { finalState, intentState, mayRemove } from "./state-transitions.ts";
 
@@ -27,6 +29,8 @@ export interface Session {
   onProgress?: (scanned: number) => void;
   /** Called for every written path (for debug logs). */
   onWrite?: (path: string, added: string[], removed: string[]) => void;
+  /** What started the run, for its journal (default: a command). */
+  trigger?: RunTrigger;
 }
 
 export interface PlanOptions {
@@ -139,7 +143,12 @@ async function applyLocked(session: Session, opts: ApplyOptions): Promise<ApplyR
         return false;
       }
     }
-    journal ??= new JournalWriter(store.journalDir, { run, kind: "apply", target: session.targetId });
+    journal ??= new JournalWriter(store.journalDir, {
+      run,
+      kind: "apply",
+      target: session.targetId,
+      trigger: session.trigger ?? "cli",
+    });
     adoptions.record(change.path, d.merge.newlyAdopted, []);
     await journal.intend(change.path, change.type, before, d.merge.next);
     try {
@@ -226,6 +235,8 @@ async function applyLocked(session: Session, opts: ApplyOptions): Promise<ApplyR
   const plan = builder.build(session.targetId);
   const journaled = journal !== undefined;
   journal?.end({ ...plan.summary, failed });
+  if (journaled)
+    pruneRuns(store.journalDir, config.state.keepRuns, new Set(store.load(session.targetId).pending?.runs));
   return { run, journaled, plan, failed };
 }
 

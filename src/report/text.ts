@@ -5,9 +5,9 @@ import type { Explanation } from "../compile/explain.ts";
 import type { DesiredState } from "../compile/model.ts";
 import { desiredNotices } from "../compile/notices.ts";
 import { type Diagnostic, formatDiagnostic } from "../errors.ts";
-import type { RunInfo } from "../reconcile/journal.ts";
 import { failureHint, unsyncedPaths } from "../reconcile/outcome.ts";
 import type { PathProblem, Plan } from "../reconcile/plan.ts";
+import type { RunInfo } from "../reconcile/runs.ts";
 import type { UndoResult } from "../reconcile/undo.ts";
 import { num, plural, type Style } from "./style.ts";
 
@@ -226,10 +226,20 @@ export function renderUndo(r: UndoResult, s: Style): string {
 
 export function renderRuns(runs: RunInfo[], s: Style): string {
   if (runs.length === 0) return "No runs have changed anything yet.\n";
+  const paint = { complete: s.green, failed: s.red, interrupted: s.yellow };
   return `${runs
-    .map(
-      (r) =>
-        `${r.run}  ${r.kind.padEnd(5)}  ${plural(r.changes, "path")}${r.of ? `  (undo of ${r.of})` : ""}${r.complete ? "" : s.yellow("  (interrupted)")}`,
-    )
+    .map((r) => {
+      const counts =
+        r.entriesAdded === undefined
+          ? ""
+          : `  +${num(r.entriesAdded)} -${num(r.entriesRemoved ?? 0)} ~${num(r.entriesChanged ?? 0)}`;
+      return [
+        r.run,
+        r.kind.padEnd(5),
+        paint[r.status](r.status.padEnd(11)),
+        (r.trigger ?? "cli").padEnd(8),
+        `${plural(r.changes, "path")}${r.failed > 0 ? ` (${num(r.failed)} failed)` : ""}${counts}${r.of ? `  (undo of ${r.of})` : ""}`,
+      ].join("  ");
+    })
     .join("\n")}\n`;
 }

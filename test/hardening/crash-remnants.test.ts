@@ -7,8 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { isGsError } from "../../src/errors.ts";
-import { listRuns } from "../../src/reconcile/journal.ts";
 import { encodeLine } from "../../src/reconcile/journal-record.ts";
+import { listRuns } from "../../src/reconcile/runs.ts";
 import { StateStore } from "../../src/reconcile/state.ts";
 
 describe("remnants of a crash in the state directory", () => {
