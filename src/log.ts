@@ -1,5 +1,6 @@
-// The pino logger every long-running part shares: JSON lines on stdout (journald-friendly),
-// pretty only on a TTY, and secrets (passwords, tokens, credentials inside URLs) never written.
+// The pino logger every long-running part shares: JSON lines on stdout (journald-friendly) with
+// ISO-8601 times, pretty on a TTY or by [log] format, and secrets (passwords, tokens,
+// credentials inside URLs) never written.
 
 import pino, { type Logger } from "pino";
 import type { Config } from "./config/types.ts";
@@ -9,6 +10,8 @@ export type { Logger } from "pino";
 
 export interface LoggerOptions {
   level: Config["log"]["level"];
+  /** auto: pretty on a TTY, JSON lines otherwise. */
+  format?: Config["log"]["format"];
   /** Where JSON lines go; stdout unless a test captures them. */
   destination?: pino.DestinationStream;
 }
@@ -21,6 +24,7 @@ export function createLogger(opts: LoggerOptions): Logger {
   const options: pino.LoggerOptions = {
     level: opts.level,
     base: { pid: process.pid },
+    timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACT_PATHS, censor: "[redacted]" },
     // A copy: the standard serializer's result has its own prototype, which scrubValue leaves alone.
     serializers: { err: (e: Error) => scrubValue({ ...pino.stdSerializers.err(e) }) },
@@ -32,7 +36,8 @@ export function createLogger(opts: LoggerOptions): Logger {
     },
   };
   if (opts.destination) return pino(options, opts.destination);
-  if (process.stdout.isTTY) {
+  const format = opts.format ?? "auto";
+  if (format === "pretty" || (format === "auto" && process.stdout.isTTY)) {
     return pino({ ...options, transport: { target: "pino-pretty", options: { destination: 1 } } });
   }
   return pino(options, pino.destination({ dest: 1, sync: true }));

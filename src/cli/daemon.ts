@@ -24,7 +24,7 @@ export function registerDaemon(program: Command): void {
         import("../daemon/service.ts"),
         import("../log.ts"),
       ]);
-      const log = createLogger({ level: config.log.level });
+      const log = createLogger({ level: config.log.level, format: config.log.format });
       const code = await runDaemon({ config, log, once: opts.once ?? false });
       if (code !== 0) throw new CliExit(code);
     });

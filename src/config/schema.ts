@@ -113,7 +113,10 @@ export const SECTIONS = {
     debounce: duration.prefault("300ms"),
     poll_interval: duration.prefault("10s"),
   }),
-  log: z.object({ level: z.enum(["trace", "debug", "info", "warn", "error"]).default("info") }),
+  log: z.object({
+    level: z.enum(["trace", "debug", "info", "warn", "error"]).default("info"),
+    format: z.enum(["auto", "json", "pretty"]).default("auto"),
+  }),
 };
 
 export type SectionName = keyof typeof SECTIONS;

@@ -146,5 +146,6 @@ export interface Config {
   /** keepRuns: journals kept; older complete ones are deleted after a run. */
   state: { dir: string; keepRuns: number };
   daemon: DaemonConfig;
-  log: { level: "trace" | "debug" | "info" | "warn" | "error" };
+  /** format auto: pretty on a TTY, JSON lines otherwise. */
+  log: { level: "trace" | "debug" | "info" | "warn" | "error"; format: "auto" | "json" | "pretty" };
 }

@@ -1,8 +1,13 @@
 // The daemon's Prometheus metrics in a private registry (so tests and embedders never share the
 // global one): runs by result, durations, work done, errors by code, and the sources' freshness.
 
+import { readFileSync } from "node:fs";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { PlanSummary } from "../reconcile/plan.ts";
+
+const VERSION = (
+  JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }
+).version;
 
 export type RunResult = "success" | "error" | "interrupted";
 
@@ -14,6 +19,8 @@ export class DaemonMetrics {
   private readonly scanned: Counter;
   private readonly added: Counter;
   private readonly removed: Counter;
+  private readonly changed: Counter;
+  private readonly drift: Gauge;
   private readonly lastSuccess: Gauge;
   private readonly policyValid: Gauge;
   private readonly pending: Gauge;
@@ -44,8 +51,24 @@ export class DaemonMetrics {
       registers,
     });
     this.scanned = counter("grantsync_paths_scanned_total", "Paths observed by reconcile runs.", registers);
-    this.added = counter("grantsync_entries_added_total", "ACL entries added or widened.", registers);
-    this.removed = counter("grantsync_entries_removed_total", "ACL entries removed or narrowed.", registers);
+    this.added = counter("grantsync_entries_added_total", "Named ACL entries added.", registers);
+    this.removed = counter("grantsync_entries_removed_total", "Named ACL entries removed.", registers);
+    this.changed = counter(
+      "grantsync_entries_changed_total",
+      "Named ACL entries kept with a wider or narrower permission.",
+      registers,
+    );
+    this.drift = gauge(
+      "grantsync_drift_paths",
+      "Paths out of line with the grants at the last run (changed by it, or left out of line).",
+      registers,
+    );
+    new Gauge({
+      name: "grantsync_build_info",
+      help: "Always 1; the labels name the grantsync and Node versions.",
+      labelNames: ["version", "node"],
+      registers,
+    }).set({ version: VERSION, node: process.version }, 1);
     this.lastSuccess = gauge(
       "grantsync_last_success_timestamp_seconds",
       "Unix time of the last successful reconcile.",
@@ -53,7 +76,7 @@ export class DaemonMetrics {
     );
     this.policyValid = gauge(
       "grantsync_policy_valid",
-      "1 when the last load of the policy and locations had no error.",
+      "1 when the config and the last load of the policy and locations had no error.",
       registers,
     );
     this.pending = gauge(
@@ -78,13 +101,16 @@ export class DaemonMetrics {
     });
   }
 
-  run(result: RunResult, seconds: number, summary?: PlanSummary): void {
+  /** `unsynced`: paths the run could not bring in line. */
+  run(result: RunResult, seconds: number, summary?: PlanSummary, unsynced = 0): void {
     this.runs.inc({ result });
     this.duration.observe(seconds);
     if (summary) {
       this.scanned.inc(summary.scanned);
       this.added.inc(summary.entriesAdded);
       this.removed.inc(summary.entriesRemoved);
+      this.changed.inc(summary.entriesChanged);
+      if (result !== "interrupted") this.drift.set(summary.changed + unsynced);
     }
     if (result === "success") this.lastSuccess.set(Date.now() / 1000);
   }
@@ -93,8 +119,8 @@ export class DaemonMetrics {
     this.errors.inc({ code }, count);
   }
 
-  sourcesLoaded(valid: boolean): void {
-    this.policyValid.set(valid ? 1 : 0);
+  sourcesLoaded(valid: boolean, configValid = true): void {
+    this.policyValid.set(valid && configValid ? 1 : 0);
     if (valid) this.policyLoadedAt = Date.now();
   }
 

@@ -5,11 +5,13 @@ import { isAbsolute } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { compileForConfig } from "../compile/index.ts";
 import type { DesiredState } from "../compile/model.ts";
+import { desiredNotices } from "../compile/notices.ts";
 import { loadConfig } from "../config/load.ts";
 import type { Config } from "../config/types.ts";
-import { formatDiagnostic, GsError, toGsError } from "../errors.ts";
+import { type Diagnostic, formatDiagnostic, GsError, toGsError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { changedContexts } from "../reconcile/incremental.ts";
+import { unsyncedPaths } from "../reconcile/outcome.ts";
 import type { PathProblem } from "../reconcile/plan.ts";
 import { applyChanges } from "../reconcile/run.ts";
 import { StateStore } from "../reconcile/state.ts";
@@ -50,6 +52,10 @@ export class Reconciler {
   private applied: DesiredState | undefined;
   private watched: string[] = [];
   private configError: string | undefined;
+  private readonly lastNotices: Record<"sources" | "compile", string | undefined> = {
+    sources: undefined,
+    compile: undefined,
+  };
   private sourceErrors: string[] = [];
   private lastRun: { ok: boolean; error?: string } | undefined;
   /** The circuit breaker's refusal while it holds the daemon; an apply --force releases it. */
@@ -158,7 +164,7 @@ export class Reconciler {
   /** Errors keep the last good model in force: a broken or missing file never revokes anything. */
   private async reloadSources(): Promise<void> {
     const load = await loadModel(this.config, (await this.overrides?.()) ?? {});
-    for (const w of load.warnings) this.log.warn({ code: w.code }, formatDiagnostic(w));
+    this.logOnceChanged("sources", load.warnings);
     // While sources are broken, keep watching what the last good load read, so a fix is seen.
     // Database sources appear as names, not files: only absolute paths are watched.
     const read = load.model ? load.sources : [...this.watched, ...load.sources];
@@ -166,7 +172,7 @@ export class Reconciler {
       (f): f is string => typeof f === "string" && isAbsolute(f),
     );
     this.announceInputs();
-    this.metrics.sourcesLoaded(load.model !== undefined);
+    this.metrics.sourcesLoaded(load.model !== undefined, this.configError === undefined);
     if (!load.model) {
       this.sourceErrors = load.errors.map((d) =>
         codeAt(d.code, d.file && (d.line ? `${d.file}:${d.line}` : d.file)),
@@ -204,6 +210,14 @@ export class Reconciler {
     if (changed) this.announceInputs();
   }
 
+  /** Notices repeat on every load; they are logged again only when they change. */
+  private logOnceChanged(kind: "sources" | "compile", notices: readonly Diagnostic[]): void {
+    const text = notices.map(formatDiagnostic).join("\n");
+    if (this.lastNotices[kind] === text) return;
+    this.lastNotices[kind] = text;
+    for (const d of notices) this.log.warn({ code: d.code }, formatDiagnostic(d));
+  }
+
   /** The target is built once per config: its default file execute bit shapes the desired ACLs. */
   private async compile(configChanged: boolean): Promise<DesiredState> {
     if (configChanged || !this.target) {
@@ -214,6 +228,8 @@ export class Reconciler {
     if (c && c.model === this.model && c.config === this.config) return c.desired;
     const desired = compileForConfig(this.config, this.model!, this.target.fileExecuteDefault);
     this.compiled = { model: this.model!, config: this.config, desired };
+    const notices = desiredNotices(desired);
+    this.logOnceChanged("compile", [...notices.warnings, ...notices.notes]);
     return desired;
   }
 
@@ -249,7 +265,7 @@ export class Reconciler {
           : "success";
       for (const p of problems) this.metrics.error(p.code);
       this.logProblems(result.run, problems);
-      this.metrics.run(outcome, seconds(), s);
+      this.metrics.run(outcome, seconds(), s, unsyncedPaths(result.plan).length);
       this.log.info(
         {
           ...base,

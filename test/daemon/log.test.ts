@@ -35,6 +35,12 @@ describe("daemon logs", () => {
     assert.equal(lines[1]?.msg, "failed for mysql://a@b/c");
   });
 
+  it("stamps every line with an ISO-8601 time", () => {
+    const { lines, log } = capture();
+    log.info("tick");
+    assert.match(String(lines[0]?.time), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
+
   it("writes one JSON object per line with the configured level", () => {
     const { lines, log } = capture();
     log.debug({ path: "/wh/a" }, "path changed");
