@@ -7,13 +7,7 @@ import type { Acl } from "../acl/entry.ts";
 import { aclFromRecord } from "../acl/record.ts";
 import { GsError } from "../errors.ts";
 import type { NodeType } from "../targets/target.ts";
-import {
-  decodeLine,
-  type JournalEnd,
-  type JournalLine,
-  type JournalStart,
-  type RunKind,
-} from "./journal-record.ts";
+import { decodeLine, type JournalEnd, type JournalLine, type JournalStart } from "./journal-record.ts";
 
 export type {
   JournalChange,

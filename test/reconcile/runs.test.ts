@@ -11,9 +11,8 @@ import { listRuns, pruneRuns } from "../../src/reconcile/runs.ts";
 import { grantsync, grantsyncJson } from "../helpers/cli.ts";
 import { DEFAULT_POLICY, makeWarehouse, type Warehouse } from "../helpers/warehouse.ts";
 
-const start = (run: string) =>
-  `${JSON.stringify({ t: "start", run, kind: "apply", time: "t", target: "posix" })}\n`;
-const end = `${JSON.stringify({ t: "end", time: "t", summary: {} })}\n`;
+const start = (run: string) => encodeLine({ t: "start", run, kind: "apply", time: "t", target: "posix" });
+const end = encodeLine({ t: "end", time: "t", summary: {} });
 
 describe("pruneRuns", () => {
   let dir: string;
