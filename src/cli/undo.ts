@@ -77,7 +77,7 @@ async function undo(run: string, opts: Options): Promise<void> {
 function reapplyWarning(stateDir: string, run: string, configFile: string | undefined): string {
   const daemon = lockHolder(stateDir, "daemon.lock");
   const who = daemon
-    ? `the running daemon (pid ${daemon.pid}) at its next run, and any \`grantsync apply${configArg(configFile)}\`,`
+    ? `the running daemon${daemon.pid === undefined ? "" : ` (pid ${daemon.pid})`} at its next run, and any \`grantsync apply${configArg(configFile)}\`,`
     : `the next \`grantsync apply${configArg(configFile)}\``;
   return `warning: unless the grants changed since run ${run}, ${who} will write its changes again; change the grants to keep the undo\n`;
 }

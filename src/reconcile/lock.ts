@@ -66,7 +66,13 @@ export function acquireLock(stateDir: string, purpose: string, name = "grantsync
   };
 }
 
-function describeHolder(fd: number): string {
+interface Holder {
+  pid: number;
+  purpose: string;
+  since: string;
+}
+
+function readHolder(fd: number): Holder | undefined {
   try {
     const buf = Buffer.alloc(512);
     const h = JSON.parse(buf.toString("utf8", 0, readSync(fd, buf, 0, buf.length, 0))) as {
@@ -75,15 +81,36 @@ function describeHolder(fd: number): string {
       since?: unknown;
     };
     if (typeof h.pid === "number" && typeof h.purpose === "string" && typeof h.since === "string")
-      return `pid ${h.pid} (${h.purpose}) since ${h.since}`;
+      return { pid: h.pid, purpose: h.purpose, since: h.since };
   } catch {
     // The holder is between taking the lock and writing its pid.
   }
-  return "another process";
+  return undefined;
 }
 
-/** The live process holding lock `name` in `stateDir` (a running daemon, say), if any. */
-export function lockHolder(stateDir: string, name: string): { pid: number; purpose: string } | undefined {
-  const holder = readHolder(join(stateDir, name));
-  return holder && isAlive(holder.pid) ? holder : undefined;
+function describeHolder(fd: number): string {
+  const h = readHolder(fd);
+  return h ? `pid ${h.pid} (${h.purpose}) since ${h.since}` : "another process";
+}
+
+/** The process holding lock `name` in `stateDir` (a running daemon, say), if any: a probe that
+ * takes the flock and drops it at once when nobody holds it. */
+export function lockHolder(stateDir: string, name: string): { pid?: number; purpose: string } | undefined {
+  let fd: number;
+  try {
+    fd = openSync(join(stateDir, name), constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch {
+    return undefined;
+  }
+  try {
+    for (;;) {
+      if ((c_flock(fd, LOCK_EX | LOCK_NB) as number) === 0) return undefined;
+      if (koffi.errno() !== EINTR) break;
+    }
+    if (koffi.errno() !== EWOULDBLOCK) return undefined;
+    const h = readHolder(fd);
+    return h ? { pid: h.pid, purpose: h.purpose } : { purpose: "unknown" };
+  } finally {
+    closeSync(fd);
+  }
 }

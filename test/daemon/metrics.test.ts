@@ -21,6 +21,7 @@ const summary: PlanSummary = {
   skipped: 0,
   excluded: 0,
   problems: 1,
+  warnings: 0,
 };
 
 describe("daemon metrics", () => {
