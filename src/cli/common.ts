@@ -7,6 +7,7 @@ import type { DesiredState } from "../compile/model.ts";
 import { checkEnvironment } from "../config/environment.ts";
 import type { Config } from "../config/types.ts";
 import { diagnosticError, GsError } from "../errors.ts";
+import type { ProgressListener } from "../reconcile/progress.ts";
 import type { Session } from "../reconcile/run.ts";
 import { StateStore } from "../reconcile/state.ts";
 import { colourEnabled, makeStyle, num, type Style } from "../report/style.ts";
@@ -81,13 +82,16 @@ export async function openSession(
   return { config, model: load.model, desired, session };
 }
 
-function progressLine(): (n: number) => void {
+/** `applying: 3 of 12 locations done, 48,000 paths scanned`, redrawn at most every 100 ms. */
+function progressLine(): ProgressListener {
   let last = 0;
-  return (n) => {
+  return (p) => {
     const now = Date.now();
-    if (now - last < 100) return;
+    if (now - last < 100 && p.locationsDone < p.locationsTotal) return;
     last = now;
-    process.stderr.write(`\r\u001b[2Kscanned ${num(n)} paths`);
+    process.stderr.write(
+      `\r\u001b[2K${p.phase}: ${num(p.locationsDone)} of ${num(p.locationsTotal)} locations done, ${num(p.scanned)} paths scanned`,
+    );
   };
 }
 

@@ -20,6 +20,8 @@ export interface WalkHandlers {
   excluded(path: string): void;
   /** Something the operator should know that is no failure of the run. */
   warning(w: PathProblem): void;
+  /** How many of the walk's locations are done, at the start and after each one. */
+  locations?(done: number, total: number): void;
 }
 
 export interface WalkOutcome {
@@ -53,11 +55,13 @@ export async function walkManaged(input: WalkInput, handlers: WalkHandlers): Pro
   const visited = new Set<string>();
   const excluded = input.excluded ?? (() => false);
   const isExcluded = (node: TargetNode) => node.type === "dir" && excluded(baseName(node.path));
-  for (const root of roots) {
+  handlers.locations?.(0, roots.length);
+  for (const [i, root] of roots.entries()) {
     if (input.signal?.aborted) break;
     if (excludedBelowRoot(root, input.roots, excluded)) {
       handlers.excluded(root);
       cleanRoots.push(root);
+      handlers.locations?.(i + 1, roots.length);
       continue;
     }
     let problems = 0;
@@ -92,6 +96,7 @@ export async function walkManaged(input: WalkInput, handlers: WalkHandlers): Pro
       problem({ path: root, code: e.code, message: e.message });
     }
     if (problems === 0 && !input.signal?.aborted) cleanRoots.push(root);
+    handlers.locations?.(i + 1, roots.length);
   }
   for (const path of traversePaths) {
     if (input.signal?.aborted) break;

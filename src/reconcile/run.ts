@@ -14,6 +14,7 @@ import { JournalWriter, newRunId } from "./journal-writer.ts";
 import { acquireLock } from "./lock.ts";
 import { ownedByPendingRuns } from "./ownership.ts";
 import { type Plan, PlanBuilder } from "./plan.ts";
+import { type ProgressListener, progressReporter } from "./progress.ts";
 import { pruneRuns } from "./runs.ts";
 import type { StateStore } from "./state.ts";
 import { finalState, intentState, mayRemove } from "./state-transitions.ts";
@@ -25,8 +26,8 @@ export interface Session {
   targetId: string;
   desired: DesiredState;
   store: StateStore;
-  /** Called with the number of paths scanned so far (for a progress line). */
-  onProgress?: (scanned: number) => void;
+  /** Called with the phase, the locations done and the paths scanned so far (for a progress line). */
+  onProgress?: ProgressListener;
   /** Called for every written path (for debug logs). */
   onWrite?: (path: string, added: string[], removed: string[]) => void;
   /** What started the run, for its journal (default: a command). */
@@ -47,6 +48,7 @@ export async function computePlan(session: Session, opts: PlanOptions = {}): Pro
   const owned = ownedByPendingRuns(session.store.journalDir, state.pending?.runs);
   const builder = new PlanBuilder(opts.keepChanges ?? true);
   for (const p of skips.problems) builder.problem(p);
+  const progress = progressReporter(session.onProgress, "planning");
   await walkManaged(
     {
       target: session.target,
@@ -65,14 +67,14 @@ export async function computePlan(session: Session, opts: PlanOptions = {}): Pro
         builder.scanned(d.managedPresent);
         if (d.change && !d.problem) builder.change(d.change, d.node.acl, d.merge.next);
         if (!d.problem) for (const w of d.warnings ?? []) builder.warn(w);
-        if (session.onProgress && builder.summary.scanned % 1000 === 0)
-          session.onProgress(builder.summary.scanned);
+        progress.scanned(builder.summary.scanned);
         return true;
       },
       skipped: (s) => builder.skip(s),
       excluded: (path) => builder.exclude(path),
       warning: (w) => builder.warn(w),
       problem: (p) => builder.problem(p),
+      locations: progress.locations,
     },
   );
   return builder.build(session.targetId);
@@ -125,6 +127,7 @@ async function applyLocked(session: Session, opts: ApplyOptions): Promise<ApplyR
   for (const p of skips.problems) builder.problem(p);
   const expect = opts.saved ? new Map(opts.saved.changes.map((c) => [c.path, c])) : undefined;
   let failed = 0;
+  const progress = progressReporter(session.onProgress, "applying");
   /** Traverse keys per directory this run left in place (a failed write keeps the old ones). */
   const traverse = new Map<string, string[]>();
 
@@ -184,8 +187,7 @@ async function applyLocked(session: Session, opts: ApplyOptions): Promise<ApplyR
     {
       decided: async (d) => {
         builder.scanned(d.managedPresent);
-        if (session.onProgress && builder.summary.scanned % 1000 === 0)
-          session.onProgress(builder.summary.scanned);
+        progress.scanned(builder.summary.scanned);
         if (!d.problem) for (const w of d.warnings ?? []) builder.warn(w);
         if (d.change && !d.problem) {
           const written = await write(d);
@@ -202,6 +204,7 @@ async function applyLocked(session: Session, opts: ApplyOptions): Promise<ApplyR
       excluded: (path) => builder.exclude(path),
       warning: (w) => builder.warn(w),
       problem: (p) => builder.problem(p),
+      locations: progress.locations,
     },
   ).catch((err: unknown) => {
     // The run stopped (the target became unreachable): what it wrote is journaled and the intent
