@@ -5,7 +5,7 @@ import type { Acl } from "../acl/entry.ts";
 import type { DesiredState } from "../compile/model.ts";
 import { toGsError } from "../errors.ts";
 import { formatSource, type Principal } from "../policy/model.ts";
-import { listRuns } from "../reconcile/journal.ts";
+import { listRuns } from "../reconcile/runs.ts";
 import type { Target } from "../targets/target.ts";
 import type { ReportData } from "./html.ts";
 import { type AccessMatrix, buildMatrix, globMatcher, objectLocations } from "./matrix.ts";
