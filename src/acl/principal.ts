@@ -1,6 +1,14 @@
 // The one rule a user or group name must pass before it may become an ACL entry: characters that
 // would split or end an entry in any spec text are refused, then the target's own naming rules.
 
+export type PrincipalKind = "group" | "user";
+
+/** A named user or group, as a grant names it and an ACL entry carries it. */
+export interface Principal {
+  kind: PrincipalKind;
+  name: string;
+}
+
 export type NameTarget = "posix" | "webhdfs";
 
 /** LOGIN_NAME_MAX on Linux; longer names are not names any target resolves. */

@@ -5,8 +5,8 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { type AccessSubject, evaluateAccess } from "../acl/access.ts";
-import { normalizeAbsolutePath } from "../compile/locations.ts";
 import { GsError } from "../errors.ts";
+import { normalizeAbsolutePath } from "../paths.ts";
 import { accessReport, renderAccess } from "../report/access.ts";
 import type { Target } from "../targets/target.ts";
 import { CliExit, openSession, printJson, stdoutStyle } from "./common.ts";

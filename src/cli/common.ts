@@ -2,7 +2,6 @@
 // human or JSON output, progress on a TTY, and the exit-code carrying error.
 
 import { createInterface } from "node:readline/promises";
-import { compileForConfig } from "../compile/index.ts";
 import type { DesiredState } from "../compile/model.ts";
 import { checkEnvironment } from "../config/environment.ts";
 import type { Config } from "../config/types.ts";
@@ -13,8 +12,9 @@ import { StateStore } from "../reconcile/state.ts";
 import { colourEnabled, makeStyle, num, type Style } from "../report/style.ts";
 import { renderDiagnostics } from "../report/text.ts";
 import { scrubText } from "../secrets.ts";
+import { compileForConfig } from "../session/compile.ts";
+import { createTarget, targetId } from "../session/target.ts";
 import { loadModel, type Model } from "../sources/load.ts";
-import { createTarget, targetId } from "../targets/create.ts";
 import { loadCliConfig } from "./config-file.ts";
 
 /** Thrown to end a command with an exit code after its output has been written. */

@@ -6,7 +6,7 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { formatEntry } from "../acl/spec.ts";
 import { explainPath } from "../compile/explain.ts";
-import { normalizeAbsolutePath } from "../compile/locations.ts";
+import { normalizeAbsolutePath } from "../paths.ts";
 import { renderExplain } from "../report/text.ts";
 import type { TargetNode } from "../targets/target.ts";
 import { openSession, printJson, stdoutStyle } from "./common.ts";

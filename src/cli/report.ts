@@ -6,7 +6,7 @@ import type { Command } from "commander";
 import { GsError } from "../errors.ts";
 import { collectReport } from "../report/collect.ts";
 import { renderHtmlReport } from "../report/html.ts";
-import { targetId } from "../targets/create.ts";
+import { targetId } from "../session/target.ts";
 import { openSession, printJson } from "./common.ts";
 
 interface ReportOptions {

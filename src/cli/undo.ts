@@ -7,7 +7,7 @@ import { listRuns } from "../reconcile/runs.ts";
 import { StateStore } from "../reconcile/state.ts";
 import { undoRun } from "../reconcile/undo.ts";
 import { renderRuns, renderUndo } from "../report/text.ts";
-import { createTarget, targetId } from "../targets/create.ts";
+import { createTarget, targetId } from "../session/target.ts";
 import { CliExit, confirm, printJson, stdoutStyle } from "./common.ts";
 import { CONFIG_HELP, configArg, loadCliConfig } from "./config-file.ts";
 

@@ -2,7 +2,6 @@
 // lists every error as FILE:LINE: CODE message. Exit 0 when valid, 1 otherwise.
 
 import type { Command } from "commander";
-import { compileForConfig } from "../compile/index.ts";
 import type { DesiredState } from "../compile/model.ts";
 import { desiredNotices } from "../compile/notices.ts";
 import { desiredPrincipals } from "../compile/principals.ts";
@@ -12,8 +11,9 @@ import { type Diagnostic, GsError } from "../errors.ts";
 import { formatSource, type Grant } from "../policy/model.ts";
 import { colourEnabled, makeStyle, plural } from "../report/style.ts";
 import { renderDiagnostics, renderGrantNotes } from "../report/text.ts";
+import { compileForConfig } from "../session/compile.ts";
+import { createTarget } from "../session/target.ts";
 import { loadModel, loadPolicy } from "../sources/load.ts";
-import { createTarget } from "../targets/create.ts";
 import { CliExit, printJson, stdoutStyle } from "./common.ts";
 import { CONFIG_HELP, readCliConfig } from "./config-file.ts";
 

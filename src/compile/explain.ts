@@ -2,8 +2,8 @@
 // producing it, and the grants on that object that produce nothing (with the reason).
 
 import { formatEntry } from "../acl/spec.ts";
+import { deepestAtOrAbove, findRoot } from "../paths.ts";
 import { formatSource, type Grant } from "../policy/model.ts";
-import { deepestAtOrAbove, findRoot } from "./locations.ts";
 import type { DesiredState } from "./model.ts";
 
 export interface GrantExplanation {

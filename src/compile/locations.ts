@@ -1,6 +1,8 @@
 // Maps a catalog location URI to a path of the configured target, or says why it is not ours:
 // another scheme or cluster, a `..` segment, or a path outside every configured root.
 
+import { findRoot, normalizeAbsolutePath } from "../paths.ts";
+
 export interface LocationRules {
   target: "posix" | "webhdfs";
   roots: readonly string[];
@@ -9,37 +11,6 @@ export interface LocationRules {
 }
 
 export type ResolvedLocation = { ok: true; path: string } | { ok: false; reason: string };
-
-/**
- * Collapses `//`, drops a trailing `/`; refuses relative paths and `.`/`..` segments rather than
- * resolving them, and NUL characters, which a system call would take as the end of the path.
- */
-export function normalizeAbsolutePath(p: string): string | undefined {
-  if (!p.startsWith("/") || p.includes("\0")) return undefined;
-  const parts = p.split("/").filter((s) => s !== "");
-  if (parts.some((s) => s === "." || s === "..")) return undefined;
-  return `/${parts.join("/")}`;
-}
-
-export function isUnder(path: string, root: string): boolean {
-  return root === "/" || path === root || path.startsWith(`${root}/`);
-}
-
-/** The value `lookup` gives for the deepest of `path` and its ancestors that has one. */
-export function deepestAtOrAbove<T>(path: string, lookup: (p: string) => T | undefined): T | undefined {
-  let p = path;
-  while (true) {
-    const v = lookup(p);
-    if (v !== undefined) return v;
-    if (p === "/" || p === "") return undefined;
-    const slash = p.lastIndexOf("/");
-    p = slash <= 0 ? "/" : p.slice(0, slash);
-  }
-}
-
-export function findRoot(path: string, roots: readonly string[]): string | undefined {
-  return roots.find((r) => isUnder(path, r));
-}
 
 export function resolveLocation(uri: string, rules: LocationRules): ResolvedLocation {
   const raw = targetPathOf(uri.trim(), rules);

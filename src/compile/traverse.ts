@@ -2,7 +2,7 @@
 // from its root down to the location's parent. These are the `--x` access entries that gives.
 
 import { type AclEntry, entry, X } from "../acl/entry.ts";
-import { findRoot } from "./locations.ts";
+import { findRoot } from "../paths.ts";
 import type { LocationContext } from "./model.ts";
 
 /** Per directory, the `--x` access entries its descendants' grantees need to pass it. */

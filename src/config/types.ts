@@ -2,51 +2,27 @@
 // nothing deeper reads environment variables or raw INI.
 
 import type { Perm } from "../acl/entry.ts";
+import type { HmsCatalogSource } from "../catalog/hms/options.ts";
+import type { DbConnection } from "../db/connection.ts";
+import type { HmsGrantsPolicySource } from "../policy/hms-grants/source.ts";
 import type { Action } from "../policy/model.ts";
+import type { RangerPolicySource } from "../policy/ranger/source.ts";
+import type { SentryDbPolicySource } from "../policy/sentry-db/source.ts";
+
+// Each source's options are declared by the module that reads them; the config file is mapped onto them.
+export type {
+  DbConnection,
+  HmsCatalogSource,
+  HmsGrantsPolicySource,
+  RangerPolicySource,
+  SentryDbPolicySource,
+};
 
 export interface FilePolicySource {
   type: "file";
   /** Absolute path of the global Sentry policy file. */
   file: string;
   server: string;
-}
-
-export interface DbConnection {
-  /** postgres://user@host:port/db or mysql://user@host:port/db, without the password. */
-  url: string;
-  /** Absolute path of a file holding the password, if any. */
-  passwordFile?: string;
-  /** Password given inline in the config (discouraged); never logged. */
-  password?: string;
-}
-
-export interface SentryDbPolicySource extends DbConnection {
-  type: "sentry-db";
-  server: string;
-}
-
-/** Apache Ranger's Hive policies, from an export or plugin download file, or from Ranger Admin. */
-export interface RangerPolicySource {
-  type: "ranger";
-  /** The Hive service (repository) whose policies apply, e.g. `cm_hive`. */
-  service: string;
-  /** Exactly one of file and url. */
-  file?: string;
-  url?: string;
-  username?: string;
-  passwordFile?: string;
-  caFile?: string;
-  /** Extra roles (an export or download of Ranger roles), for role names the policies use. */
-  rolesFile?: string;
-  /** Policies per REST page. */
-  pageSize: number;
-}
-
-/** Hive's own SQL-standard grants, read from the metastore database. */
-export interface HmsGrantsPolicySource extends DbConnection {
-  type: "hms-grants";
-  /** Hive 3.x catalog name; only its databases' grants are read. */
-  catalogName: string;
 }
 
 export type PolicySourceConfig =
@@ -58,14 +34,6 @@ export type PolicySourceConfig =
 export interface FileCatalogSource {
   type: "file";
   file: string;
-}
-
-export interface HmsCatalogSource extends DbConnection {
-  type: "hms";
-  /** Hive 3.x catalog name; only this catalog is read. */
-  catalogName: string;
-  /** Rows per page when reading large metastores. */
-  pageSize: number;
 }
 
 export type CatalogSourceConfig = FileCatalogSource | HmsCatalogSource;

@@ -3,7 +3,6 @@
 
 import { isAbsolute } from "node:path";
 import { isDeepStrictEqual } from "node:util";
-import { compileForConfig } from "../compile/index.ts";
 import type { DesiredState } from "../compile/model.ts";
 import { desiredNotices } from "../compile/notices.ts";
 import { loadConfig } from "../config/load.ts";
@@ -17,8 +16,9 @@ import { applyChanges } from "../reconcile/run.ts";
 import { StateStore } from "../reconcile/state.ts";
 import { collectReport } from "../report/collect.ts";
 import { renderHtmlReport } from "../report/html.ts";
+import { compileForConfig } from "../session/compile.ts";
+import { createTarget, targetId } from "../session/target.ts";
 import { loadModel, type Model, type SourceOverrides } from "../sources/load.ts";
-import { createTarget, targetId } from "../targets/create.ts";
 import type { Target } from "../targets/target.ts";
 import type { Readiness } from "./health.ts";
 import { type Job, triggerOf } from "./job.ts";

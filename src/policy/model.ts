@@ -1,6 +1,7 @@
 // The policy model every grant source produces (Sentry INI files, the Sentry DB store, Ranger, Hive's
 // own grants): flat grants of one privilege, through one role, to one group or user, with their source.
 
+import type { Principal } from "../acl/principal.ts";
 import type { Diagnostic } from "../errors.ts";
 import type { RangerRules } from "./ranger/rules.ts";
 
@@ -44,12 +45,8 @@ export interface Privilege {
   source: SourceRef;
 }
 
-export type PrincipalKind = "group" | "user";
-
-export interface Principal {
-  kind: PrincipalKind;
-  name: string;
-}
+// Principals belong to the ACL model (targets resolve them); the policy names them in grants.
+export type { Principal, PrincipalKind } from "../acl/principal.ts";
 
 export interface Grant {
   principal: Principal;

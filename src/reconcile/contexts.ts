@@ -2,8 +2,8 @@
 // what we manage there (the deepest location in the state), and which trees a run must walk.
 
 import type { AclEntry } from "../acl/entry.ts";
-import { isUnder } from "../compile/locations.ts";
 import type { LocationContext } from "../compile/model.ts";
+import { isUnder } from "../paths.ts";
 import type { ManagedLocation, ManagedState } from "./state.ts";
 
 export interface NodeContext {

@@ -1,8 +1,8 @@
 // The reconcile walk: for every path under the managed locations, observe its ACL, merge in the
 // desired entries while keeping everyone else's, and hand each difference to plan or apply.
 
-import { findRoot } from "../compile/locations.ts";
 import { type GsError, toGsError } from "../errors.ts";
+import { findRoot } from "../paths.ts";
 import type { SkippedPath, TargetNode } from "../targets/target.ts";
 import { ContextResolver, walkRoots } from "./contexts.ts";
 import { type Decision, decide, type WalkInput } from "./decide.ts";

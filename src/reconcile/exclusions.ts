@@ -1,7 +1,7 @@
 // [target] exclude: directory names (engine staging, job temp dirs) a run neither walks nor writes.
 // Patterns are shell globs over one path component: `*` any run of characters, `?` one character.
 
-import { isUnder } from "../compile/locations.ts";
+import { isUnder } from "../paths.ts";
 
 export type ExcludedName = (name: string) => boolean;
 

@@ -2,8 +2,8 @@
 // pending (its journal then says what it wrote); after, exactly what was applied where it settled.
 
 import { entryKey } from "../acl/entry.ts";
-import { deepestAtOrAbove } from "../compile/locations.ts";
 import type { DesiredState, LocationContext } from "../compile/model.ts";
+import { deepestAtOrAbove } from "../paths.ts";
 import type { ManagedLocation, ManagedState } from "./state.ts";
 
 interface Keys {

@@ -5,8 +5,8 @@
 import { join } from "node:path";
 import { entryKey, isNamed, sameAcl } from "../acl/entry.ts";
 import { formatAclSpec } from "../acl/spec.ts";
-import { findRoot } from "../compile/locations.ts";
 import { GsError, toGsError } from "../errors.ts";
+import { findRoot } from "../paths.ts";
 import type { Target } from "../targets/target.ts";
 import type { JournalRecord } from "./journal.ts";
 import { readRun } from "./journal.ts";

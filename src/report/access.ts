@@ -4,8 +4,8 @@
 import type { AccessSubject, AccessVerdict, Decision } from "../acl/access.ts";
 import { type AclEntry, R, W } from "../acl/entry.ts";
 import { explainPath, type GrantExplanation } from "../compile/explain.ts";
-import { deepestAtOrAbove } from "../compile/locations.ts";
 import type { DesiredState } from "../compile/model.ts";
+import { deepestAtOrAbove } from "../paths.ts";
 import type { Style } from "./style.ts";
 
 export interface AccessReport {

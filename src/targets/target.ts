@@ -3,7 +3,7 @@
 
 import type { InodeView } from "../acl/access.ts";
 import type { Acl, AclScope } from "../acl/entry.ts";
-import type { Principal } from "../policy/model.ts";
+import type { Principal } from "../acl/principal.ts";
 
 export type NodeType = "dir" | "file";
 

@@ -6,12 +6,12 @@ import { lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { compileForConfig } from "../../src/compile/index.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import type { Session } from "../../src/reconcile/run.ts";
 import { StateStore } from "../../src/reconcile/state.ts";
+import { compileForConfig } from "../../src/session/compile.ts";
+import { createTarget, targetId } from "../../src/session/target.ts";
 import { loadModel } from "../../src/sources/load.ts";
-import { createTarget, targetId } from "../../src/targets/create.ts";
 import { posixConfig } from "./warehouse.ts";
 
 /** `npm run soak` sets GRANTSYNC_SOAK=1: the full-size versions of every hardening test. */

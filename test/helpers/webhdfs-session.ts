@@ -4,13 +4,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { compileForConfig } from "../../src/compile/index.ts";
 import { parseConfig } from "../../src/config/load.ts";
 import type { Config } from "../../src/config/types.ts";
 import type { Session } from "../../src/reconcile/run.ts";
 import { StateStore } from "../../src/reconcile/state.ts";
+import { compileForConfig } from "../../src/session/compile.ts";
+import { targetId } from "../../src/session/target.ts";
 import { loadModel } from "../../src/sources/load.ts";
-import { targetId } from "../../src/targets/create.ts";
 import { WebhdfsTarget } from "../../src/targets/webhdfs/target.ts";
 
 export interface HdfsSessionFiles {

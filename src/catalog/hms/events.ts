@@ -1,9 +1,8 @@
 // Applies one HMS notification event to the in-memory catalog index, decoding its message; what the
 // message does not carry is re-read from the metastore tables by name.
 
-import type { HmsCatalogSource } from "../../config/types.ts";
+import type { DbSession } from "../../db/connection.ts";
 import type { SourceRef } from "../../policy/model.ts";
-import type { DbSession } from "../../sources/db/connection.ts";
 import type { RawLocation } from "../model.ts";
 import { tableObjectName } from "../model.ts";
 import type { CatalogIndex, TableEntry } from "./catalog-index.ts";
@@ -18,6 +17,7 @@ import {
   tableObj,
   UndecodableMessage,
 } from "./messages.ts";
+import type { HmsCatalogSource } from "./options.ts";
 import { type HmsSchema, readLocations } from "./snapshot.ts";
 
 export interface EventRow {

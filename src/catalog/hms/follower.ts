@@ -3,12 +3,12 @@
 
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import type { HmsCatalogSource } from "../../config/types.ts";
-import { type DbSession, openReadOnly } from "../../sources/db/connection.ts";
+import { type DbSession, openReadOnly } from "../../db/connection.ts";
 import type { Catalog } from "../model.ts";
 import { CatalogIndex } from "./catalog-index.ts";
 import { applyEvent, type EventRow } from "./events.ts";
 import { UndecodableMessage } from "./messages.ts";
+import type { HmsCatalogSource } from "./options.ts";
 import { currentEventId, detectSchema, type HmsSchema, hmsSourceName, readHmsSnapshot } from "./snapshot.ts";
 
 export interface HmsPollResult {

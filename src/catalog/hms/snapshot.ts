@@ -1,12 +1,12 @@
 // Full read of table locations straight from the Hive Metastore backing database (Hive 2.3 and 3.x
 // schemas, PostgreSQL or MySQL), in keyset-paged queries so very large metastores stay bounded in memory.
 
-import type { HmsCatalogSource } from "../../config/types.ts";
+import { type DbSession, openReadOnly } from "../../db/connection.ts";
 import { type Diagnostic, toGsError } from "../../errors.ts";
 import { redactUrl } from "../../secrets.ts";
-import { type DbSession, openReadOnly } from "../../sources/db/connection.ts";
 import type { CatalogLoadResult, RawLocation } from "../model.ts";
 import { CatalogIndex, type TableEntry } from "./catalog-index.ts";
+import type { HmsCatalogSource } from "./options.ts";
 
 /** What the schema looks like; Hive 3.0 added catalogs (DBS.CTLG_NAME, NOTIFICATION_LOG.CAT_NAME). */
 export interface HmsSchema {

@@ -2,12 +2,18 @@
 // PostgreSQL or MySQL/MariaDB, Hive 2.3 and 3.1 schemas, read as Hive's authorizer would apply them.
 
 import { createHash } from "node:crypto";
-import type { HmsGrantsPolicySource } from "../../config/types.ts";
+import { type DbConnection, type DbSession, withReadOnly } from "../../db/connection.ts";
 import { type Diagnostic, toGsError } from "../../errors.ts";
 import { redactUrl } from "../../secrets.ts";
-import { type DbSession, withReadOnly } from "../../sources/db/connection.ts";
 import type { Action, Grant, PolicyLoadResult, Privilege } from "../model.ts";
 import { type RoleMapRow, resolveRoles } from "./roles.ts";
+
+/** Hive's own SQL-standard grants, read from the metastore database. */
+export interface HmsGrantsPolicySource extends DbConnection {
+  type: "hms-grants";
+  /** Hive 3.x catalog name; only its databases' grants are read. */
+  catalogName: string;
+}
 
 /** SQL-standard writes SELECT, INSERT, UPDATE, DELETE; legacy (V1) authorization wrote the rest. */
 const ACTIONS: Readonly<Record<string, Action>> = {

@@ -3,13 +3,29 @@
 
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import type { RangerPolicySource } from "../../config/types.ts";
 import { type Diagnostic, toGsError } from "../../errors.ts";
 import type { PolicyLoadResult } from "../model.ts";
 import { parseRangerDocument, parseRangerRoles } from "./document.ts";
 import type { RangerPolicyJson, RangerRoleJson } from "./json.ts";
 import { normalizeRangerPolicies } from "./normalize.ts";
 import { fetchRangerPolicies, rangerOrigin } from "./rest.ts";
+
+/** Apache Ranger's Hive policies, from an export or plugin download file, or from Ranger Admin. */
+export interface RangerPolicySource {
+  type: "ranger";
+  /** The Hive service (repository) whose policies apply, e.g. `cm_hive`. */
+  service: string;
+  /** Exactly one of file and url. */
+  file?: string;
+  url?: string;
+  username?: string;
+  passwordFile?: string;
+  caFile?: string;
+  /** Extra roles (an export or download of Ranger roles), for role names the policies use. */
+  rolesFile?: string;
+  /** Policies per REST page. */
+  pageSize: number;
+}
 
 const TIMEOUT_MS = 30_000;
 

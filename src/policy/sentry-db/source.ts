@@ -2,11 +2,15 @@
 // to groups and users, each traceable to its SENTRY_DB_PRIVILEGE row and mapping row.
 
 import { createHash } from "node:crypto";
-import type { SentryDbPolicySource } from "../../config/types.ts";
+import { type DbConnection, type DbSession, withReadOnly } from "../../db/connection.ts";
 import { type Diagnostic, toGsError } from "../../errors.ts";
 import { redactUrl } from "../../secrets.ts";
-import { type DbSession, withReadOnly } from "../../sources/db/connection.ts";
 import type { Action, Grant, PolicyLoadResult, Principal, Privilege, SourceRef } from "../model.ts";
+
+export interface SentryDbPolicySource extends DbConnection {
+  type: "sentry-db";
+  server: string;
+}
 
 /** SentryConstants.NULL_COL: what Sentry stores in the resource columns a privilege does not use. */
 const NULL_COL = "__NULL__";

@@ -5,9 +5,9 @@ import { hostname } from "node:os";
 import mysql from "mysql2/promise";
 import pg from "pg";
 import type { DbConnection } from "../../config/types.ts";
+import { type Dialect, dialectOf, resolvePassword } from "../../db/connection.ts";
 import { GsError } from "../../errors.ts";
 import { redactUrl } from "../../secrets.ts";
-import { type Dialect, dialectOf, resolvePassword } from "../../sources/db/connection.ts";
 
 export type Row = Record<string, string | null>;
 

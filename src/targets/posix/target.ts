@@ -4,8 +4,8 @@
 import { stat } from "node:fs/promises";
 import { posix } from "node:path";
 import type { InodeView } from "../../acl/access.ts";
+import type { Principal } from "../../acl/principal.ts";
 import { GsError } from "../../errors.ts";
-import type { Principal } from "../../policy/model.ts";
 import type { AboveRoot, Target, TargetIdentity, TargetNode, WalkOptions } from "../target.ts";
 import { posixIdentity, readChain } from "./chain.ts";
 import { NameResolver } from "./names.ts";

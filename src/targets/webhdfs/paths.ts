@@ -1,8 +1,8 @@
 // HDFS path handling: normalizing absolute paths, encoding them into /webhdfs/v1 URLs segment by
 // segment, and keeping every managed path inside the configured roots.
 
-import { findRoot, normalizeAbsolutePath } from "../../compile/locations.ts";
 import { GsError } from "../../errors.ts";
+import { findRoot, normalizeAbsolutePath } from "../../paths.ts";
 
 /** `/a//b/` → `/a/b`; refuses relative paths and `.`/`..` segments, which HDFS refuses anyway. */
 export function normalizeHdfsPath(path: string): string {

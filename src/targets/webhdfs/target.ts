@@ -3,9 +3,8 @@
 
 import type { InodeView } from "../../acl/access.ts";
 import type { Acl } from "../../acl/entry.ts";
-import type { WebhdfsConfig } from "../../config/types.ts";
+import type { Principal } from "../../acl/principal.ts";
 import { GsError } from "../../errors.ts";
-import type { Principal } from "../../policy/model.ts";
 import type {
   AboveRoot,
   EntryCount,
@@ -31,11 +30,30 @@ import { normalizeHdfsPath, requireUnderRoots } from "./paths.ts";
 import type { AclStatus, FileStatus } from "./types.ts";
 import { hasChildren, walkBelow } from "./walk.ts";
 
-export type WebhdfsTargetConfig = WebhdfsConfig & {
+/** What the target needs to reach the cluster; the wiring maps the `[webhdfs]` config onto it. */
+export interface WebhdfsTargetConfig {
+  namenodes: string[];
+  user: string;
+  doas?: string;
+  delegation?: string;
+  caFile?: string;
+  connections: number;
+  /** Requests in flight at once, and paths observed in parallel. */
+  concurrency: number;
+  timeoutMs: number;
+  /** Retries per request after the first attempt. */
+  retries: number;
+  auth: "simple" | "kerberos";
+  /** Kerberos client principal (`grantsync@REALM`); with `keytab`, the key to log in with. */
+  principal?: string;
+  /** Keytab to log in from; without it, the ticket cache KRB5CCNAME names. */
+  keytab?: string;
+  /** With Kerberos: fetch a delegation token after SPNEGO and send it instead of the cookie. */
+  delegationTokens?: boolean;
   roots: string[];
   /** Backoff base and cap; attempts per NameNode come from `retries`. */
   retry?: Partial<Omit<RetryPolicy, "maxAttempts">>;
-};
+}
 
 /** Distinct ACLs kept decoded; a tree with more than this starts over (memory stays bounded). */
 const DECODED_MAX = 10_000;

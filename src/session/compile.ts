@@ -1,10 +1,10 @@
-// The compiler's entry point for a configured target: rules from the config, file execute bits
-// from the target's default unless the config says otherwise.
+// Maps the config onto the compiler: rules from the config, file execute bits from the target's
+// default unless the config says otherwise.
 
+import { compileDesired } from "../compile/desired.ts";
+import type { DesiredState } from "../compile/model.ts";
 import type { Config } from "../config/types.ts";
 import type { Model } from "../sources/load.ts";
-import { compileDesired } from "./desired.ts";
-import type { DesiredState } from "./model.ts";
 
 export function compileForConfig(config: Config, model: Model, fileExecuteDefault: boolean): DesiredState {
   return compileDesired(model.policy, model.catalog, {
@@ -21,6 +21,3 @@ export function compileForConfig(config: Config, model: Model, fileExecuteDefaul
     },
   });
 }
-
-export { compileDesired } from "./desired.ts";
-export type { DesiredState } from "./model.ts";

@@ -2,7 +2,7 @@
 // deployment never loads the POSIX native bindings and vice versa.
 
 import type { Config } from "../config/types.ts";
-import type { Target } from "./target.ts";
+import type { Target } from "../targets/target.ts";
 
 export function targetId(config: Config): string {
   if (config.target.type === "posix") return "posix";
@@ -12,9 +12,9 @@ export function targetId(config: Config): string {
 
 export async function createTarget(config: Config): Promise<Target> {
   if (config.target.type === "posix") {
-    const { PosixTarget } = await import("./posix/target.ts");
+    const { PosixTarget } = await import("../targets/posix/target.ts");
     return new PosixTarget({ roots: config.target.roots });
   }
-  const { WebhdfsTarget } = await import("./webhdfs/target.ts");
+  const { WebhdfsTarget } = await import("../targets/webhdfs/target.ts");
   return new WebhdfsTarget({ ...config.webhdfs!, roots: config.target.roots });
 }

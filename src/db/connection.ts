@@ -4,9 +4,17 @@
 import { readFile } from "node:fs/promises";
 import mysql from "mysql2/promise";
 import pg from "pg";
-import type { DbConnection } from "../../config/types.ts";
-import { GsError } from "../../errors.ts";
-import { redactUrl } from "../../secrets.ts";
+import { GsError } from "../errors.ts";
+import { redactUrl } from "../secrets.ts";
+
+export interface DbConnection {
+  /** postgres://user@host:port/db or mysql://user@host:port/db, without the password. */
+  url: string;
+  /** Absolute path of a file holding the password, if any. */
+  passwordFile?: string;
+  /** Password given inline in the config (discouraged); never logged. */
+  password?: string;
+}
 
 export type Dialect = "postgres" | "mysql";
 

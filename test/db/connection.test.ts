@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { loadHmsCatalog } from "../../src/catalog/hms/snapshot.ts";
+import { openReadOnly, withReadOnly } from "../../src/db/connection.ts";
 import { isGsError } from "../../src/errors.ts";
-import { openReadOnly, withReadOnly } from "../../src/sources/db/connection.ts";
-import { createDb, loadWarehouse, type TestDb } from "./fixtures.ts";
+import { createDb, loadWarehouse, type TestDb } from "../sources/fixtures.ts";
 
 for (const dialect of ["postgres", "mysql"] as const) {
   describe(`read-only connections to ${dialect}`, () => {
