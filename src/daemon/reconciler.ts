@@ -11,7 +11,6 @@ import { type Diagnostic, formatDiagnostic, GsError, toGsError } from "../errors
 import type { Logger } from "../log.ts";
 import { changedContexts } from "../reconcile/incremental.ts";
 import { unsyncedPaths } from "../reconcile/outcome.ts";
-import type { PathProblem } from "../reconcile/plan.ts";
 import { applyChanges } from "../reconcile/run.ts";
 import { StateStore } from "../reconcile/state.ts";
 import { collectReport } from "../report/collect.ts";
@@ -23,6 +22,7 @@ import type { Target } from "../targets/target.ts";
 import type { Readiness } from "./health.ts";
 import { type Job, triggerOf } from "./job.ts";
 import type { DaemonMetrics, RunResult } from "./metrics.ts";
+import { codeAt, describeProblems, logProblems, readinessOf } from "./run-report.ts";
 import { yieldingTarget } from "./yielding-target.ts";
 
 export interface ReconcilerOptions {
@@ -37,7 +37,6 @@ export interface ReconcilerOptions {
 
 // Problems the user chose to tolerate (`unknown_principal = skip`): reported, not a failed run.
 const TOLERATED = new Set(["GS_PRINCIPAL_UNKNOWN"]);
-const MAX_LOGGED_PROBLEMS = 20;
 
 export class Reconciler {
   private config: Config;
@@ -70,23 +69,8 @@ export class Reconciler {
   }
 
   readiness(): Readiness {
-    if (this.configError) return { ready: false, reason: "config invalid", errors: [this.configError] };
-    if (this.sourceErrors.length > 0)
-      return {
-        ready: false,
-        reason: "sources invalid; the last good model stays in force",
-        errors: this.sourceErrors,
-      };
-    if (this.breaker)
-      return {
-        ready: false,
-        reason: `the circuit breaker holds the daemon; review \`grantsync plan\`, then release it with \`grantsync apply --force --config ${this.config.file ?? "FILE"}\``,
-        errors: [this.breaker],
-      };
-    if (!this.lastRun) return { ready: false, reason: "no reconcile has completed yet" };
-    if (!this.lastRun.ok)
-      return { ready: false, reason: "last reconcile failed", errors: [this.lastRun.error ?? ""] };
-    return { ready: true };
+    const { configError, sourceErrors, breaker, lastRun } = this;
+    return readinessOf({ configError, sourceErrors, breaker, lastRun, configFile: this.config.file });
   }
 
   /** Returns whether the run succeeded (or had nothing to do). */
@@ -264,7 +248,7 @@ export class Reconciler {
           ? "error"
           : "success";
       for (const p of problems) this.metrics.error(p.code);
-      this.logProblems(result.run, problems);
+      logProblems(this.log, result.run, problems);
       this.metrics.run(outcome, seconds(), s, unsyncedPaths(result.plan).length);
       this.log.info(
         {
@@ -301,25 +285,4 @@ export class Reconciler {
     this.log.error({ ...fields, result: "error", code: e.code, err: e }, `reconcile error: ${e.format()}`);
     return false;
   }
-
-  private logProblems(run: string, problems: PathProblem[]): void {
-    for (const p of problems.slice(0, MAX_LOGGED_PROBLEMS))
-      this.log.warn({ run, path: p.path, code: p.code }, `${p.path}: ${p.code} ${p.message}`);
-    if (problems.length > MAX_LOGGED_PROBLEMS)
-      this.log.warn({ run, more: problems.length - MAX_LOGGED_PROBLEMS }, "more problems not logged");
-  }
-}
-
-/**
- * What /readyz shows of an error: its code and where, never its message, which may quote a
- * source's text (a policy line, a driver's answer) to whoever can reach the port.
- */
-function codeAt(code: string, location: string | undefined): string {
-  return location ? `${location}: ${code}` : code;
-}
-
-function describeProblems(failed: number, problems: PathProblem[]): string {
-  const first = problems[0];
-  const what = first ? codeAt(first.code, first.path) : "";
-  return `${failed} write(s) failed, ${problems.length} problem(s)${what ? `; first: ${what}` : ""}`;
 }

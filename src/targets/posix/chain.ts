@@ -26,7 +26,7 @@ import {
   S_IFREG,
   type Stat,
 } from "./native.ts";
-import { aclOf, type NodeContext, observe } from "./node.ts";
+import { aclOf, type NodeContext, observe } from "./observe.ts";
 
 const DIR_FLAGS = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
 const FILE_FLAGS = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;

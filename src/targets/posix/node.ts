@@ -1,23 +1,21 @@
-// A POSIX node's ACL as seen through its fd (mode + access/default xattrs), and the write path that
-// turns an Acl back into canonical xattr bytes and sets them through an fd, refusing stale state.
+// A POSIX node as the walk hands it out, and the write path that turns an Acl back into canonical
+// xattr bytes and sets them through an fd, refusing stale state.
 
-import { type Acl, type AclEntry, type AclScope, aclFromMode, entry, sortEntries } from "../../acl/entry.ts";
+import type { Acl, AclEntry } from "../../acl/entry.ts";
 import { GsError } from "../../errors.ts";
 import type { NodeType, TargetNode } from "../target.ts";
-import type { IdKind, NameResolver } from "./names.ts";
+import type { IdKind } from "./names.ts";
+import { close, E2BIG, ENODATA, ENOSPC, fremovexattr, fsetxattr, fstat, NativeError } from "./native.ts";
 import {
-  close,
-  E2BIG,
-  ENODATA,
-  ENOSPC,
-  EOPNOTSUPP,
-  fgetxattr,
-  fremovexattr,
-  fsetxattr,
-  fstat,
-  NativeError,
-  type Stat,
-} from "./native.ts";
+  aclOf,
+  decodeScope,
+  KIND_OF_TAG,
+  type NodeContext,
+  type Observed,
+  observe,
+  XATTR_ACCESS,
+  XATTR_DEFAULT,
+} from "./observe.ts";
 import {
   ACL_GROUP,
   ACL_GROUP_OBJ,
@@ -25,109 +23,10 @@ import {
   ACL_OTHER,
   ACL_USER,
   ACL_USER_OBJ,
-  decodeAcl,
   encodeAcl,
   hasId,
   type RawAclEntry,
 } from "./xattr-codec.ts";
-
-export const XATTR_ACCESS = "system.posix_acl_access";
-export const XATTR_DEFAULT = "system.posix_acl_default";
-
-/** What a node looked like when read: identity, mode and the raw xattr bytes (latin1, "" if absent). */
-export interface Observed {
-  dev: number;
-  ino: number;
-  mode: number;
-  uid: number;
-  gid: number;
-  ctime: string;
-  access: string;
-  dflt: string;
-}
-
-export interface NodeContext {
-  readonly names: NameResolver;
-  /** Decoded ACLs keyed by node kind, mode and xattr bytes: most nodes in a tree share a few ACLs. */
-  readonly aclCache: Map<string, Acl>;
-  /** Opens `path` again, as safely as the walk does, for a write after the walk closed the fd. */
-  reopen(path: string): { fd: number; st: Stat };
-}
-
-const ACL_CACHE_MAX = 10_000;
-
-function readXattr(fd: number, name: string, path: string): string {
-  const v = fgetxattr(fd, name);
-  if (typeof v === "string") return v;
-  // A filesystem without ACL support simply has none.
-  if (-v === EOPNOTSUPP) return "";
-  throw new NativeError(`fgetxattr ${name}`, -v, path);
-}
-
-export function observe(fd: number, st: Stat, isDir: boolean, path: string): Observed {
-  return {
-    dev: st.dev,
-    ino: st.ino,
-    mode: st.mode,
-    uid: st.uid,
-    gid: st.gid,
-    ctime: st.ctime,
-    access: readXattr(fd, XATTR_ACCESS, path),
-    dflt: isDir ? readXattr(fd, XATTR_DEFAULT, path) : "",
-  };
-}
-
-const KIND_OF_TAG: Record<number, IdKind> = { [ACL_USER]: "user", [ACL_GROUP]: "group" };
-
-function decodeScope(bytes: string, path: string): RawAclEntry[] {
-  return decodeAcl(Buffer.from(bytes, "latin1"), path);
-}
-
-function buildAcl(obs: Observed, ctx: NodeContext, path: string): Acl {
-  const mode = obs.mode;
-  const out: AclEntry[] = [];
-  const named = (scope: AclScope, e: RawAclEntry) =>
-    entry(scope, KIND_OF_TAG[e.tag]!, ctx.names.display(KIND_OF_TAG[e.tag]!, e.id), e.perm);
-  if (obs.access === "") out.push(...aclFromMode(mode));
-  else {
-    // The kernel keeps user::, mask (or group:: without one) and other:: equal to the mode bits.
-    const raw = decodeScope(obs.access, path);
-    const hasMask = raw.some((e) => e.tag === ACL_MASK);
-    for (const e of raw) {
-      if (e.tag === ACL_USER_OBJ) out.push(entry("access", "user", "", (mode >> 6) & 7));
-      else if (e.tag === ACL_GROUP_OBJ)
-        out.push(entry("access", "group", "", hasMask ? e.perm : (mode >> 3) & 7));
-      else if (e.tag === ACL_MASK) out.push(entry("access", "mask", "", (mode >> 3) & 7));
-      else if (e.tag === ACL_OTHER) out.push(entry("access", "other", "", mode & 7));
-      else out.push(named("access", e));
-    }
-  }
-  if (obs.dflt !== "") {
-    for (const e of decodeScope(obs.dflt, path)) {
-      if (hasId(e.tag)) out.push(named("default", e));
-      else out.push(entry("default", BASE_TYPE[e.tag]!, "", e.perm));
-    }
-  }
-  return Object.freeze(sortEntries(out).map((e) => Object.freeze(e)));
-}
-
-const BASE_TYPE: Record<number, AclEntry["type"]> = {
-  [ACL_USER_OBJ]: "user",
-  [ACL_GROUP_OBJ]: "group",
-  [ACL_MASK]: "mask",
-  [ACL_OTHER]: "other",
-};
-
-export function aclOf(obs: Observed, type: NodeType, ctx: NodeContext, path: string): Acl {
-  const key = `${type === "dir" ? "d" : "f"}${obs.mode & 0o777}:${obs.access}|${obs.dflt}`;
-  let acl = ctx.aclCache.get(key);
-  if (acl === undefined) {
-    acl = buildAcl(obs, ctx, path);
-    if (ctx.aclCache.size >= ACL_CACHE_MAX) ctx.aclCache.clear();
-    ctx.aclCache.set(key, acl);
-  }
-  return acl;
-}
 
 /** Ids on the node that have no name, as `user:1234`: the decimal names we showed for them. */
 function orphanIds(obs: Observed, ctx: NodeContext, path: string): Set<string> {

@@ -10,7 +10,8 @@ import type { AboveRoot, Target, TargetIdentity, TargetNode, WalkOptions } from 
 import { posixIdentity, readChain } from "./chain.ts";
 import { NameResolver } from "./names.ts";
 import { close } from "./native.ts";
-import { type NodeContext, observe, PosixNode } from "./node.ts";
+import { PosixNode } from "./node.ts";
+import { type NodeContext, observe } from "./observe.ts";
 import { openTrustedPath } from "./roots.ts";
 import { type Opened, openBelow, type Refused, walkFrom } from "./walk.ts";
 

@@ -29,7 +29,8 @@ import {
   S_IFREG,
   type Stat,
 } from "./native.ts";
-import { type NodeContext, observe, PosixNode } from "./node.ts";
+import { PosixNode } from "./node.ts";
+import { type NodeContext, observe } from "./observe.ts";
 import { PendingVisits } from "./pending-visits.ts";
 
 const DIR_FLAGS = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;

@@ -1,12 +1,10 @@
 // A typed, promise-based WebHDFS client over one keep-alive undici Agent: ACL ops, listing (batched
 // with a fallback), and the few namespace ops tests and tools need, all through HA and retries.
 
-import { setMaxListeners } from "node:events";
-import { readFileSync } from "node:fs";
-import { Agent } from "undici";
+import type { Agent } from "undici";
 import type { AclEntry } from "../../acl/entry.ts";
-import { GsError } from "../../errors.ts";
 import { aclSpecParam, keySpecParam } from "./aclspec.ts";
+import { allowManyListeners, namenodeOrigin, newAgent, type Params, query } from "./endpoint.ts";
 import { parseErrorResponse, WebhdfsRemoteError } from "./errors.ts";
 import { DEFAULT_RETRY, NameNodeSet, type RetryPolicy } from "./ha.ts";
 import { normalizeHdfsPath, webhdfsUrlPath } from "./paths.ts";
@@ -35,7 +33,6 @@ export interface WebhdfsClientOptions {
 }
 
 type Method = "GET" | "PUT" | "DELETE";
-type Params = Record<string, string | undefined>;
 
 interface RawResponse {
   /** Where a 307 sends the data of a CREATE. */
@@ -75,16 +72,7 @@ export class WebhdfsClient {
       doas: options.doas,
       delegation: options.delegation,
     };
-    this.agent = new Agent({
-      connections: options.connections ?? 64,
-      keepAliveTimeout: 10_000,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      connect: {
-        timeout: timeoutMs,
-        ...(options.caFile ? { ca: readCa(options.caFile) } : {}),
-      },
-    });
+    this.agent = newAgent(options.connections ?? 64, timeoutMs, options.caFile);
   }
 
   /** SPNEGO handshakes so far (0 without Kerberos): a run should need about one per NameNode. */
@@ -280,15 +268,6 @@ export class WebhdfsClient {
   }
 }
 
-// A walk's one signal rides on every in-flight request (64 by default), each adding an abort
-// listener: that is expected, not the listener leak Node's warning at 11 is there to catch.
-const raised = new WeakSet<AbortSignal>();
-function allowManyListeners(signal: AbortSignal): void {
-  if (raised.has(signal)) return;
-  setMaxListeners(0, signal);
-  raised.add(signal);
-}
-
 /** Delegation-token ops authenticate with Kerberos (cookie or SPNEGO), never with a token. */
 const KRB = [undefined, true] as const;
 
@@ -303,35 +282,6 @@ function isUnsupportedOp(err: unknown, op: string): boolean {
   );
 }
 
-function query(params: Params): string {
-  return Object.entries(params)
-    .filter((kv): kv is [string, string] => kv[1] !== undefined)
-    .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
-    .join("&");
-}
-
 function octal(mode: number | undefined): string | undefined {
   return mode === undefined ? undefined : mode.toString(8);
-}
-
-export function namenodeOrigin(address: string): string {
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(address) ? address : `http://${address}`;
-  const url = new URL(withScheme.replace(/^swebhdfs:/i, "https:").replace(/^webhdfs:/i, "http:"));
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new GsError("GS_CONFIG_INVALID", `NameNode address must be http(s): ${address}`, {
-      input: address,
-    });
-  }
-  return url.origin;
-}
-
-function readCa(file: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (err) {
-    throw new GsError("GS_CONFIG_READ", `cannot read [webhdfs] ca_file ${file}`, {
-      location: file,
-      cause: err,
-    });
-  }
 }

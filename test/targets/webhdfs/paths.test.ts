@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { isGsError } from "../../../src/errors.ts";
-import { namenodeOrigin } from "../../../src/targets/webhdfs/client.ts";
+import { namenodeOrigin } from "../../../src/targets/webhdfs/endpoint.ts";
 import {
   childPath,
   normalizeHdfsPath,
