@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { loadHmsCatalog } from "../../src/catalog/hms/snapshot.ts";
-import { openReadOnly, withReadOnly } from "../../src/db/connection.ts";
+import { openReadOnly, resolvePassword, withReadOnly } from "../../src/db/connection.ts";
 import { isGsError } from "../../src/errors.ts";
 import { createDb, loadWarehouse, type TestDb } from "../sources/fixtures.ts";
 
@@ -39,7 +39,11 @@ for (const dialect of ["postgres", "mysql"] as const) {
       const file = join(dir, "pw");
       // MariaDB's root has an empty password here, so only a trimmed file lets the login succeed.
       await writeFile(file, dialect === "mysql" ? "  \n" : "  from-file\n");
-      const s = await openReadOnly({ url: db.url, passwordFile: file });
+      const conn = { url: db.url, passwordFile: file };
+      const expected = dialect === "mysql" ? "" : "from-file";
+      assert.equal(await resolvePassword(conn, new URL(db.url), "the test database"), expected);
+      const s = await openReadOnly(conn);
+      assert.deepEqual(await s.query("SELECT 1 AS one"), [{ one: "1" }]);
       await s.close();
     });
 

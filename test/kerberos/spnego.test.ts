@@ -19,6 +19,15 @@ import { type Kdc, kdcMissing, REALM, startKdc } from "./kdc.ts";
 const skip = kdcMissing();
 const FAST = { maxAttempts: 2, baseMs: 1, capMs: 5 };
 
+/** The emulator's and the client's clock in one: expiry tests move it instead of sleeping. */
+class FakeClock {
+  private t = Date.now();
+  readonly now = (): number => this.t;
+  advance(ms: number): void {
+    this.t += ms;
+  }
+}
+
 describe("Kerberos (SPNEGO) for WebHDFS against a real KDC", { skip }, () => {
   let kdc: Kdc;
   let clientKeytab: string;
@@ -112,23 +121,36 @@ describe("Kerberos (SPNEGO) for WebHDFS against a real KDC", { skip }, () => {
   });
 
   it("handshakes again when the cookie expires", async () => {
+    const clock = new FakeClock();
     const emu = await emulator({
+      clock: clock.now,
       kerberos: { keytab: serviceKeytab, principal: `HTTP/localhost@${REALM}`, cookieValidityMs: 1_000 },
     });
-    const c = client(emu);
+    const c = client(emu, {
+      kerberos: { principal: `grantsync@${REALM}`, keytab: clientKeytab, now: clock.now },
+    });
     await c.getFileStatus("/");
     await c.getFileStatus("/");
     assert.equal(c.handshakes, 1);
-    await sleep(1_100);
+    clock.advance(1_100);
     await c.getFileStatus("/");
     assert.equal(c.handshakes, 2);
   });
 
   it("uses a delegation token for the bulk of the requests, renews it and cancels it on close", async () => {
-    const emu = await emulator({ tokens: { renewIntervalMs: 4_000, maxLifetimeMs: 60_000 } });
+    const clock = new FakeClock();
+    const emu = await emulator({
+      clock: clock.now,
+      tokens: { renewIntervalMs: 4_000, maxLifetimeMs: 60_000 },
+    });
     emu.fs.mkdirs("/t");
     const c = client(emu, {
-      kerberos: { principal: `grantsync@${REALM}`, keytab: clientKeytab, delegationTokens: true },
+      kerberos: {
+        principal: `grantsync@${REALM}`,
+        keytab: clientKeytab,
+        delegationTokens: true,
+        now: clock.now,
+      },
     });
     await Promise.all(Array.from({ length: 100 }, (_, i) => c.mkdirs(`/t/d${i}`)));
     // The first GETDELEGATIONTOKEN is the SPNEGO probe (401), the second the authenticated one.
@@ -138,7 +160,7 @@ describe("Kerberos (SPNEGO) for WebHDFS against a real KDC", { skip }, () => {
     assert.equal(counts.MKDIRS, 100);
     assert.equal(c.handshakes, 1);
     assert.equal(emu.authCounts().refused, 1);
-    await sleep(2_100); // past half the renew interval, when the client renews a short-lived token
+    clock.advance(2_100); // past half the renew interval, when the client renews a short-lived token
     await c.getFileStatus("/t/d1");
     counts = emu.counts();
     assert.equal(counts.RENEWDELEGATIONTOKEN, 2);
@@ -149,12 +171,18 @@ describe("Kerberos (SPNEGO) for WebHDFS against a real KDC", { skip }, () => {
   });
 
   it("gets a new delegation token when the old one is past its maximum lifetime", async () => {
-    const emu = await emulator({ tokens: { renewIntervalMs: 800, maxLifetimeMs: 800 } });
+    const clock = new FakeClock();
+    const emu = await emulator({ clock: clock.now, tokens: { renewIntervalMs: 800, maxLifetimeMs: 800 } });
     const c = client(emu, {
-      kerberos: { principal: `grantsync@${REALM}`, keytab: clientKeytab, delegationTokens: true },
+      kerberos: {
+        principal: `grantsync@${REALM}`,
+        keytab: clientKeytab,
+        delegationTokens: true,
+        now: clock.now,
+      },
     });
     await c.getFileStatus("/");
-    await sleep(900);
+    clock.advance(900);
     await c.getFileStatus("/");
     // A probe and two tokens, with the cookie of the one handshake for the second.
     assert.equal(emu.counts().GETDELEGATIONTOKEN, 3);

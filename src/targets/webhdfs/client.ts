@@ -9,7 +9,7 @@ import { parseErrorResponse, WebhdfsRemoteError } from "./errors.ts";
 import { DEFAULT_RETRY, NameNodeSet, type RetryPolicy } from "./ha.ts";
 import { normalizeHdfsPath, webhdfsUrlPath } from "./paths.ts";
 import { Semaphore } from "./semaphore.ts";
-import { type Send, SpnegoSession } from "./spnego.ts";
+import { type Send, type SpnegoOptions, SpnegoSession } from "./spnego.ts";
 import type { AclStatus, FileStatus } from "./types.ts";
 
 export interface WebhdfsClientOptions {
@@ -20,7 +20,7 @@ export interface WebhdfsClientOptions {
   doas?: string;
   delegation?: string;
   /** Kerberos (SPNEGO) instead of `user.name`; see spnego.ts. */
-  kerberos?: { principal?: string; keytab?: string; delegationTokens?: boolean };
+  kerberos?: SpnegoOptions;
   /** PEM file of the CA that signed the NameNodes' certificates. */
   caFile?: string;
   /** Keep-alive sockets per NameNode. */

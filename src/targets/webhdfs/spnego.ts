@@ -42,6 +42,7 @@ export interface TokenOps {
 export interface SpnegoOptions extends KerberosCredentials {
   /** Fetch a delegation token after the first handshake and send it instead of the cookie. */
   delegationTokens?: boolean;
+  /** The clock cookie and token expiry are measured by; tests move it instead of waiting. */
   now?: () => number;
 }
 
