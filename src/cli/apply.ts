@@ -9,7 +9,15 @@ import type { Plan } from "../reconcile/plan.ts";
 import { applyChanges, computePlan } from "../reconcile/run.ts";
 import { colourEnabled, makeStyle } from "../report/style.ts";
 import { renderIncomplete, renderPlan } from "../report/text.ts";
-import { CliExit, clearProgress, confirm, openSession, printJson, stdoutStyle } from "./common.ts";
+import {
+  CliExit,
+  clearProgress,
+  closeSession,
+  confirm,
+  openSession,
+  printJson,
+  stdoutStyle,
+} from "./common.ts";
 import { CONFIG_HELP, configArg } from "./config-file.ts";
 
 interface ApplyOptions {
@@ -70,7 +78,7 @@ async function apply(opts: ApplyOptions): Promise<void> {
       throw new CliExit(1);
     }
   } finally {
-    await session.target.close();
+    await closeSession(session);
   }
 }
 

@@ -6,9 +6,9 @@ import type { DesiredState } from "../compile/model.ts";
 import { checkEnvironment } from "../config/environment.ts";
 import type { Config } from "../config/types.ts";
 import { diagnosticError, GsError } from "../errors.ts";
+import { openStateStore } from "../reconcile/open-store.ts";
 import type { ProgressListener } from "../reconcile/progress.ts";
 import type { Session } from "../reconcile/run.ts";
-import { StateStore } from "../reconcile/state.ts";
 import { colourEnabled, makeStyle, num, type Style } from "../report/style.ts";
 import { renderDiagnostics } from "../report/text.ts";
 import { scrubText } from "../secrets.ts";
@@ -76,10 +76,15 @@ export async function openSession(
     target,
     targetId: targetId(config),
     desired,
-    store: new StateStore(config.state.dir),
+    store: await openStateStore(config),
     ...(opts.progress && !opts.json && process.stderr.isTTY ? { onProgress: progressLine() } : {}),
   };
   return { config, model: load.model, desired, session };
+}
+
+export async function closeSession(session: Session): Promise<void> {
+  await session.target.close();
+  await session.store.close();
 }
 
 /** `applying: 3 of 12 locations done, 48,000 paths scanned`, redrawn at most every 100 ms. */

@@ -9,7 +9,7 @@ import { explainPath } from "../compile/explain.ts";
 import { normalizeAbsolutePath } from "../paths.ts";
 import { renderExplain } from "../report/text.ts";
 import type { TargetNode } from "../targets/target.ts";
-import { openSession, printJson, stdoutStyle } from "./common.ts";
+import { closeSession, openSession, printJson, stdoutStyle } from "./common.ts";
 import { CONFIG_HELP } from "./config-file.ts";
 
 interface ExplainOptions {
@@ -39,7 +39,7 @@ async function explain(rawPath: string, opts: ExplainOptions): Promise<void> {
       node = null;
     }
   }
-  await session.target.close();
+  await closeSession(session);
   const type = node?.type;
   // The ACL on the path now, beside the desired entries, as getfacl would list it.
   const acl = node ? node.acl.map(formatEntry) : undefined;

@@ -6,7 +6,7 @@ import type { Command } from "commander";
 import { computePlan } from "../reconcile/run.ts";
 import { colourEnabled, makeStyle } from "../report/style.ts";
 import { renderDesiredNotes, renderPlan } from "../report/text.ts";
-import { CliExit, clearProgress, openSession, printJson, stdoutStyle } from "./common.ts";
+import { CliExit, clearProgress, closeSession, openSession, printJson, stdoutStyle } from "./common.ts";
 import { CONFIG_HELP, configArg } from "./config-file.ts";
 
 interface PlanOptions {
@@ -47,6 +47,6 @@ async function plan(opts: PlanOptions): Promise<void> {
     }
     if (opts.detailedExitcode && result.summary.changed > 0) throw new CliExit(2);
   } finally {
-    await session.target.close();
+    await closeSession(session);
   }
 }

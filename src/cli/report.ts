@@ -2,12 +2,13 @@
 // object, last runs, ignored grants, unknown principals); `--json` prints the same data.
 
 import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Command } from "commander";
 import { GsError } from "../errors.ts";
 import { collectReport } from "../report/collect.ts";
 import { renderHtmlReport } from "../report/html.ts";
 import { targetId } from "../session/target.ts";
-import { openSession, printJson } from "./common.ts";
+import { closeSession, openSession, printJson } from "./common.ts";
 
 interface ReportOptions {
   config?: string;
@@ -33,12 +34,12 @@ async function report(opts: ReportOptions): Promise<void> {
       target: session.target,
       targetName: targetId(config),
       desired,
-      journalDir: session.store.journalDir,
+      journalDir: join(config.state.dir, "journal"),
     });
     if (opts.html) writeFileSync(opts.html, renderHtmlReport(data));
     if (opts.json) printJson(opts.html ? { written: opts.html, ...data } : data);
     else process.stdout.write(`Wrote ${opts.html}\n`);
   } finally {
-    await session.target.close();
+    await closeSession(session);
   }
 }

@@ -2,9 +2,9 @@
 // `grantsync runs` lists the runs the journal holds.
 
 import type { Command } from "commander";
+import type { Config } from "../config/types.ts";
 import { lockHolder } from "../reconcile/lock.ts";
-import { listRuns } from "../reconcile/runs.ts";
-import { StateStore } from "../reconcile/state.ts";
+import { openStateStore } from "../reconcile/open-store.ts";
 import { undoRun } from "../reconcile/undo.ts";
 import { renderRuns, renderUndo } from "../report/text.ts";
 import { createTarget, targetId } from "../session/target.ts";
@@ -36,7 +36,8 @@ export function registerUndo(program: Command): void {
     .option("--json", "machine-readable output")
     .action(async (opts: Options) => {
       const config = await loadCliConfig(opts.config);
-      const runs = listRuns(new StateStore(config.state.dir).journalDir);
+      const store = await openStateStore(config);
+      const runs = await store.listRuns().finally(() => store.close());
       if (opts.json) printJson(runs);
       else process.stdout.write(renderRuns(runs, stdoutStyle()));
     });
@@ -45,7 +46,10 @@ export function registerUndo(program: Command): void {
 async function undo(run: string, opts: Options): Promise<void> {
   const config = await loadCliConfig(opts.config);
   const target = await createTarget(config);
-  const store = new StateStore(config.state.dir);
+  const store = await openStateStore(config).catch(async (err: unknown) => {
+    await target.close();
+    throw err;
+  });
   const undoWith = (dryRun: boolean) =>
     undoRun(target, targetId(config), store, run, config.target.roots, { dryRun });
   try {
@@ -54,7 +58,7 @@ async function undo(run: string, opts: Options): Promise<void> {
       const preview = await undoWith(true);
       if (opts.json) printJson(preview);
       else process.stdout.write(renderUndo(preview, stdoutStyle()));
-      if (!opts.json) process.stderr.write(reapplyWarning(store.dir, run, config.file));
+      if (!opts.json) process.stderr.write(reapplyWarning(config, run));
       if (opts.dryRun || preview.restored === 0) return;
       if (!(await confirm("Restore these ACLs? [y/N] "))) {
         process.stdout.write("Nothing was changed.\n");
@@ -65,17 +69,20 @@ async function undo(run: string, opts: Options): Promise<void> {
     if (opts.json) printJson(result);
     else {
       process.stdout.write(renderUndo(result, stdoutStyle()));
-      if (!ask) process.stderr.write(reapplyWarning(store.dir, run, config.file));
+      if (!ask) process.stderr.write(reapplyWarning(config, run));
     }
     if (result.failed > 0) throw new CliExit(1);
   } finally {
     await target.close();
+    await store.close();
   }
 }
 
 /** Undo restores old ACLs, but unless the grants changed, the next run writes the new ones again. */
-function reapplyWarning(stateDir: string, run: string, configFile: string | undefined): string {
-  const daemon = lockHolder(stateDir, "daemon.lock");
+function reapplyWarning(config: Config, run: string): string {
+  const configFile = config.file;
+  // A database state has no daemon lock file: any daemon on it is named generically.
+  const daemon = config.state.db ? undefined : lockHolder(config.state.dir, "daemon.lock");
   const who = daemon
     ? `the running daemon${daemon.pid === undefined ? "" : ` (pid ${daemon.pid})`} at its next run, and any \`grantsync apply${configArg(configFile)}\`,`
     : `the next \`grantsync apply${configArg(configFile)}\``;

@@ -176,6 +176,8 @@ function toConfig(raw: RawConfig, file: string, lines: IniLines): Config {
     ...(s.password_file ? { passwordFile: at(s.password_file) } : {}),
     ...(s.password ? { password: s.password } : {}),
   });
+  if (raw.daemon.ha && !raw.state.url)
+    throw invalid("[daemon] ha", "needs a database state: set [state] url = postgres://… or mysql://…");
   const w = raw.webhdfs;
   if (raw.target.type === "webhdfs" && !w)
     throw invalid("[webhdfs]", "section required when [target] type = webhdfs");
@@ -229,7 +231,11 @@ function toConfig(raw: RawConfig, file: string, lines: IniLines): Config {
       maxRemovalsPercent: raw.safety.max_removals_percent,
       minRemovals: raw.safety.min_removals,
     },
-    state: { dir: at(raw.state.dir), keepRuns: raw.state.keep_runs },
+    state: {
+      dir: at(raw.state.dir),
+      keepRuns: raw.state.keep_runs,
+      ...(raw.state.url ? { db: db(raw.state, "state") } : {}),
+    },
     daemon: {
       schedule: raw.daemon.schedule,
       ...(raw.daemon.timezone ? { timezone: raw.daemon.timezone } : {}),
@@ -237,6 +243,8 @@ function toConfig(raw: RawConfig, file: string, lines: IniLines): Config {
       shutdownTimeoutMs: raw.daemon.shutdown_timeout,
       debounceMs: raw.daemon.debounce,
       pollIntervalMs: raw.daemon.poll_interval,
+      ha: raw.daemon.ha,
+      haCheckIntervalMs: raw.daemon.ha_check_interval,
     },
     log: raw.log,
   };

@@ -102,7 +102,14 @@ export const SECTIONS = {
     max_removals_percent: z.coerce.number().min(0).max(100).default(50),
     min_removals: int(0).default(100),
   }),
-  state: z.object({ dir: str.default("state"), keep_runs: int(1).default(200) }),
+  state: z.object({
+    dir: str.default("state"),
+    keep_runs: int(1).default(200),
+    /** postgres://… or mysql://…: the state lives in that database instead of dir. */
+    url: dbUrl.optional(),
+    password_file: str.optional(),
+    password: z.string().optional(),
+  }),
   daemon: z.object({
     schedule: checked(scheduleProblem).default("*/15 * * * *"),
     timezone: checked(timezoneProblem).optional(),
@@ -112,6 +119,9 @@ export const SECTIONS = {
     shutdown_timeout: duration.prefault("30s"),
     debounce: duration.prefault("300ms"),
     poll_interval: duration.prefault("10s"),
+    /** Active/standby through the database state's lock; load.ts checks [state] url is set. */
+    ha: bool.default(false),
+    ha_check_interval: duration.prefault("2s").pipe(z.number().min(100, "at least 100ms")),
   }),
   log: z.object({
     level: z.enum(["trace", "debug", "info", "warn", "error"]).default("info"),

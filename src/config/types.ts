@@ -100,6 +100,10 @@ export interface DaemonConfig {
   debounceMs: number;
   /** How often database sources (metastore events, the Sentry store) are checked for changes. */
   pollIntervalMs: number;
+  /** Active/standby: daemons sharing a database state elect one leader, which alone writes. */
+  ha: boolean;
+  /** How often the leader confirms its lock and standbys try to take it. */
+  haCheckIntervalMs: number;
 }
 
 export interface Config {
@@ -111,8 +115,9 @@ export interface Config {
   compile: CompileConfig;
   webhdfs?: WebhdfsConfig;
   safety: SafetyConfig;
-  /** keepRuns: journals kept; older complete ones are deleted after a run. */
-  state: { dir: string; keepRuns: number };
+  /** keepRuns: journals kept; older complete ones are deleted after a run. `db` (from `[state] url`)
+   * keeps the state in PostgreSQL or MySQL/MariaDB instead of `dir`. */
+  state: { dir: string; keepRuns: number; db?: DbConnection };
   daemon: DaemonConfig;
   /** format auto: pretty on a TTY, JSON lines otherwise. */
   log: { level: "trace" | "debug" | "info" | "warn" | "error"; format: "auto" | "json" | "pretty" };

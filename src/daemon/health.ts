@@ -1,6 +1,6 @@
 // The health and metrics HTTP server on `[daemon] listen`: /healthz (alive), /readyz (last
-// reconcile succeeded and sources valid; 503 with a JSON reason otherwise), /metrics (Prometheus),
-// /report (the HTML access report, on the same bind address).
+// reconcile succeeded and sources valid, or a standby; 503 with a JSON reason otherwise; the body
+// names the role), /metrics (Prometheus), /report (the HTML access report, on the same bind address).
 
 import { createServer, type Server, type ServerResponse } from "node:http";
 import { type AddressInfo, isIP } from "node:net";
@@ -11,6 +11,8 @@ import { scrubText } from "../secrets.ts";
 
 export interface Readiness {
   ready: boolean;
+  /** With ha: whether this daemon leads; a standby is ready too. */
+  role?: "leader" | "standby";
   reason?: string;
   errors?: string[];
 }

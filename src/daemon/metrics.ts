@@ -25,6 +25,8 @@ export class DaemonMetrics {
   private readonly policyValid: Gauge;
   private readonly pending: Gauge;
   private readonly breaker: Gauge;
+  private readonly leading: Gauge;
+  private readonly leaderChanges: Counter;
   private policyLoadedAt: number | undefined;
 
   constructor() {
@@ -89,6 +91,16 @@ export class DaemonMetrics {
       "1 while the circuit breaker refuses the daemon's plan (released by grantsync apply --force).",
       registers,
     );
+    this.leading = gauge(
+      "grantsync_leader",
+      "1 while this daemon may write (the leader, or the only daemon without ha).",
+      registers,
+    );
+    this.leaderChanges = counter(
+      "grantsync_leader_changes_total",
+      "Times this daemon became the leader or stopped being it.",
+      registers,
+    );
     const self = this;
     new Gauge({
       name: "grantsync_policy_load_age_seconds",
@@ -122,6 +134,11 @@ export class DaemonMetrics {
   sourcesLoaded(valid: boolean, configValid = true): void {
     this.policyValid.set(valid && configValid ? 1 : 0);
     if (valid) this.policyLoadedAt = Date.now();
+  }
+
+  leader(isLeader: boolean, changed: boolean): void {
+    this.leading.set(isLeader ? 1 : 0);
+    if (changed) this.leaderChanges.inc();
   }
 
   pendingTriggers(n: number): void {

@@ -12,12 +12,13 @@ import type { Logger } from "../log.ts";
 import { changedContexts } from "../reconcile/incremental.ts";
 import { unsyncedPaths } from "../reconcile/outcome.ts";
 import { applyChanges } from "../reconcile/run.ts";
-import { StateStore } from "../reconcile/state.ts";
+import { StateStore as StateDir } from "../reconcile/state.ts";
 import { collectReport } from "../report/collect.ts";
 import { renderHtmlReport } from "../report/html.ts";
 import { compileForConfig } from "../session/compile.ts";
 import { createTarget, targetId } from "../session/target.ts";
 import { loadModel, type Model, type SourceOverrides } from "../sources/load.ts";
+import type { StateStore, WriterLease } from "../state/store.ts";
 import type { Target } from "../targets/target.ts";
 import type { Readiness } from "./health.ts";
 import { type Job, triggerOf } from "./job.ts";
@@ -29,6 +30,12 @@ export interface ReconcilerOptions {
   config: Config;
   log: Logger;
   metrics: DaemonMetrics;
+  store: StateStore;
+  /**
+   * With ha: whether this daemon leads now, and its lease. A standby loads and compiles its
+   * sources (to take over at once) but writes nothing.
+   */
+  leadership?: () => { leader: boolean; lease?: WriterLease };
   /** Told after every load which files to watch and which config is in force. */
   onInputs: (config: Config, files: string[]) => void;
   /** Other ways to read sources (the metastore follower); default: read them in full. */
@@ -44,6 +51,8 @@ export class Reconciler {
   private readonly metrics: DaemonMetrics;
   private readonly onInputs: ReconcilerOptions["onInputs"];
   private readonly overrides: ReconcilerOptions["overrides"];
+  private readonly store: StateStore;
+  private readonly leadership: ReconcilerOptions["leadership"];
   private target: Target | undefined;
   private model: Model | undefined;
   private compiled: { model: Model; config: Config; desired: DesiredState } | undefined;
@@ -66,11 +75,22 @@ export class Reconciler {
     this.metrics = opts.metrics;
     this.onInputs = opts.onInputs;
     this.overrides = opts.overrides;
+    this.store = opts.store;
+    this.leadership = opts.leadership;
   }
 
   readiness(): Readiness {
     const { configError, sourceErrors, breaker, lastRun } = this;
-    return readinessOf({ configError, sourceErrors, breaker, lastRun, configFile: this.config.file });
+    // A standby is healthy with valid sources: the leader's runs are not its own.
+    const standby = this.leadership !== undefined && !this.leadership().leader;
+    return readinessOf({
+      configError,
+      sourceErrors,
+      breaker,
+      lastRun,
+      standby,
+      configFile: this.config.file,
+    });
   }
 
   /** Returns whether the run succeeded (or had nothing to do). */
@@ -84,13 +104,18 @@ export class Reconciler {
     } catch (err) {
       return this.failed(err, { reasons: job.reasons }, 0);
     }
+    const role = this.leadership?.();
+    if (role && !role.leader) {
+      this.log.debug({ reasons: job.reasons }, "standby: sources loaded; the leader reconciles");
+      return true;
+    }
     const full = job.full || configChanged || !this.applied || this.lastRun?.ok === false;
     const scope = full ? undefined : changedContexts(this.applied, desired);
     if (scope?.size === 0) {
       this.log.info({ reasons: job.reasons }, "sources reloaded; no desired ACL changed");
       return true;
     }
-    return this.apply(desired, scope, job, signal);
+    return this.apply(desired, scope, job, signal, role?.lease);
   }
 
   /** The HTML report of the model in force, read from the target now; undefined before the first compile. */
@@ -101,7 +126,7 @@ export class Reconciler {
       target,
       targetName: targetId(compiled.config),
       desired: compiled.desired,
-      journalDir: new StateStore(compiled.config.state.dir).journalDir,
+      journalDir: new StateDir(compiled.config.state.dir).journalDir,
     });
     return renderHtmlReport(data);
   }
@@ -117,10 +142,10 @@ export class Reconciler {
     let next: Config;
     try {
       next = loadConfig(this.config.file);
-      if (next.state.dir !== this.config.state.dir)
+      if (!isDeepStrictEqual(next.state, this.config.state) || next.daemon.ha !== this.config.daemon.ha)
         throw new GsError(
           "GS_CONFIG_INVALID",
-          "[state] dir cannot change while the daemon runs; restart it",
+          "[state] and [daemon] ha cannot change while the daemon runs; restart it",
           {
             location: next.file,
           },
@@ -182,7 +207,9 @@ export class Reconciler {
    * it, and the run that follows finds nothing left to refuse.
    */
   private announceInputs(): void {
-    const state = this.breaker ? [new StateStore(this.config.state.dir).stateFile] : [];
+    // A database state has no file to watch: the forced apply is seen at the next trigger.
+    const state =
+      this.breaker && !this.config.state.db ? [new StateDir(this.config.state.dir).stateFile] : [];
     this.onInputs(this.config, [...this.watched, ...state]);
   }
 
@@ -222,6 +249,7 @@ export class Reconciler {
     scope: Set<string> | undefined,
     job: Job,
     signal: AbortSignal,
+    lease: WriterLease | undefined,
   ): Promise<boolean> {
     const started = performance.now();
     const config = this.config;
@@ -234,7 +262,8 @@ export class Reconciler {
           target: this.target!,
           targetId: targetId(config),
           desired,
-          store: new StateStore(config.state.dir),
+          store: this.store,
+          ...(lease ? { lease } : {}),
           onWrite: (path, added, removed) => this.log.debug({ path, added, removed }, "path changed"),
           trigger: triggerOf(job.reasons),
         },

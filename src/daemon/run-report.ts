@@ -33,6 +33,8 @@ export interface ReadinessState {
   sourceErrors: readonly string[];
   breaker: string | undefined;
   lastRun: { ok: boolean; error?: string } | undefined;
+  /** A standby with ha: healthy with valid sources, the leader's runs are not its own. */
+  standby: boolean;
   configFile: string | undefined;
 }
 
@@ -51,6 +53,7 @@ export function readinessOf(s: ReadinessState): Readiness {
       reason: `the circuit breaker holds the daemon; review \`grantsync plan\`, then release it with \`grantsync apply --force --config ${s.configFile ?? "FILE"}\``,
       errors: [s.breaker],
     };
+  if (s.standby) return { ready: true };
   if (!s.lastRun) return { ready: false, reason: "no reconcile has completed yet" };
   if (!s.lastRun.ok)
     return { ready: false, reason: "last reconcile failed", errors: [s.lastRun.error ?? ""] };

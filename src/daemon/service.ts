@@ -1,15 +1,18 @@
-// The daemon's lifecycle: the lifetime lock, the health server, the schedule, the file watcher
-// and signals feed one run queue; SIGTERM drains it within the shutdown timeout and exits.
+// The daemon's lifecycle: the lifetime lock (or, with ha, the leader election), the health server,
+// the schedule, the file watcher and signals feed one run queue; SIGTERM drains it and exits.
 
 import { checkEnvironment } from "../config/environment.ts";
 import type { Config } from "../config/types.ts";
 import { diagnosticError, toGsError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { acquireLock, type StateLock } from "../reconcile/lock.ts";
-import { StateStore } from "../reconcile/state.ts";
+import { openStateStore } from "../reconcile/open-store.ts";
+import { StateStore as StateDir } from "../reconcile/state.ts";
+import type { StateStore } from "../state/store.ts";
 import { DbPoller } from "./db-poller.ts";
 import { type HealthServer, isLoopback, startHealthServer } from "./health.ts";
 import { type Job, mergeJobs } from "./job.ts";
+import { Leadership } from "./leadership.ts";
 import { DaemonMetrics } from "./metrics.ts";
 import { Reconciler } from "./reconciler.ts";
 import { RunQueue } from "./run-queue.ts";
@@ -29,19 +32,29 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   const { config, log } = opts;
   const [problem] = checkEnvironment(config);
   if (problem) throw diagnosticError(problem);
-  new StateStore(config.state.dir).ensure();
-  const lock = acquireLock(config.state.dir, "daemon", "daemon.lock");
-  const daemon = new Daemon(config, log, lock);
+  // A database state has no directory to lock: apply runs (or, with ha, leadership) take its lease.
+  let lock: StateLock | undefined;
+  if (!config.state.db) {
+    new StateDir(config.state.dir).ensure();
+    lock = acquireLock(config.state.dir, "daemon", "daemon.lock");
+  }
   try {
-    return await (opts.once ? daemon.once() : daemon.serve());
+    const store = await openStateStore(config);
+    const daemon = new Daemon(config, log, store, lock, opts.once !== true && config.daemon.ha);
+    try {
+      return await (opts.once ? daemon.once() : daemon.serve());
+    } finally {
+      await store.close();
+    }
   } finally {
-    lock.release();
+    lock?.release();
   }
 }
 
 class Daemon {
   private readonly log: Logger;
-  private readonly lock: StateLock;
+  private readonly lock: StateLock | undefined;
+  private readonly leadership: Leadership | undefined;
   private readonly metrics = new DaemonMetrics();
   private readonly abort = new AbortController();
   private readonly reconciler: Reconciler;
@@ -55,10 +68,20 @@ class Daemon {
   private draining = false;
   private stopped: ((code: number) => void) | undefined;
 
-  constructor(config: Config, log: Logger, lock: StateLock) {
+  constructor(config: Config, log: Logger, store: StateStore, lock: StateLock | undefined, ha: boolean) {
     this.config = config;
     this.log = log;
     this.lock = lock;
+    if (ha) {
+      this.leadership = new Leadership({
+        store,
+        intervalMs: config.daemon.haCheckIntervalMs,
+        log,
+        metrics: this.metrics,
+        onElected: () => this.queue.trigger({ full: true, reasons: ["elected leader"] }),
+      });
+    } else this.metrics.leader(true, false);
+    const leadership = this.leadership;
     if (DbPoller.wanted(config)) {
       this.poller = new DbPoller({
         config,
@@ -71,6 +94,10 @@ class Daemon {
       config,
       log,
       metrics: this.metrics,
+      store,
+      ...(leadership
+        ? { leadership: () => ({ leader: leadership.role === "leader", lease: leadership.current }) }
+        : {}),
       onInputs: (c, files) => this.inputsChanged(c, files),
       ...(poller ? { overrides: () => poller.overrides() } : {}),
     });
@@ -111,12 +138,15 @@ class Daemon {
         listen: this.config.daemon.listen,
         registry: this.metrics.registry,
         report: () => this.reconciler.report(),
-        readiness: () =>
-          this.draining ? { ready: false, reason: "shutting down" } : this.reconciler.readiness(),
+        readiness: () => ({
+          ...(this.draining ? { ready: false, reason: "shutting down" } : this.reconciler.readiness()),
+          role: this.leadership?.role ?? "leader",
+        }),
       });
       const { address, port } = this.health.address;
+      this.leadership?.start();
       this.log.info(
-        { address, port, lock: this.lock.file },
+        { address, port, ...(this.lock ? { lock: this.lock.file } : {}), ha: this.leadership !== undefined },
         `daemon started; health and metrics on ${address}:${port}`,
       );
       if (!isLoopback(address)) {
@@ -194,6 +224,7 @@ class Daemon {
       await this.schedule?.stop();
       await this.watcher?.close();
       await this.queue.stop();
+      await this.leadership?.stop();
       await this.reconciler.close();
       await this.health?.close();
     } finally {

@@ -4,19 +4,20 @@
 import { type Acl, type AclEntry, entryKey, type Perm } from "../acl/entry.ts";
 import { type MergeResult, mergeAcl } from "../acl/merge.ts";
 import type { DesiredState } from "../compile/model.ts";
+import type { AdoptionLog } from "../state/store.ts";
 import type { EntryCount, Target, TargetNode } from "../targets/target.ts";
 import { desiredEntriesFor, managedKeysFor, type NodeContext } from "./contexts.ts";
 import type { ExcludedName } from "./exclusions.ts";
 import type { OwnedByPath } from "./ownership.ts";
 import { describeChange, type PathChange, type PathProblem } from "./plan.ts";
-import type { AdoptionStore, ManagedState } from "./state.ts";
+import type { ManagedState } from "./state.ts";
 import { traverseAt, traverseBlocked, traverseTooMany, withTraverse } from "./traverse.ts";
 
 export interface WalkInput {
   target: Target;
   desired: DesiredState;
   state: ManagedState;
-  adoptions: AdoptionStore;
+  adoptions: AdoptionLog;
   /** Configured roots: a remembered location outside them is never walked. */
   roots: readonly string[];
   /** Principal keys (`group:ghosts`) whose entries are left out, e.g. unknown on this host. */

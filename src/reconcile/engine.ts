@@ -136,9 +136,9 @@ export function targetUnreachable(e: GsError): boolean {
   return e.code === "GS_WEBHDFS_UNAVAILABLE" || e.code === "GS_WEBHDFS_AUTH";
 }
 
-/** An unreachable target, or a journal that can no longer be written ahead: no path may follow. */
+/** An unreachable target, a journal that can no longer be written ahead, or a lost writer lease: no path may follow. */
 export function stopsRun(e: GsError): boolean {
-  return targetUnreachable(e) || e.code === "GS_JOURNAL_WRITE";
+  return targetUnreachable(e) || e.code === "GS_JOURNAL_WRITE" || e.code === "GS_LEADERSHIP_LOST";
 }
 
 /** Directories above a root are never written: say which grantees they stop (mode bits only). */

@@ -2,11 +2,10 @@
 // crash or a full disk, or edited by hand, is told apart from one grantsync wrote.
 
 import { aclFromRecord, type EntryRecord } from "../acl/record.ts";
+import type { RunKind, RunTrigger } from "../state/model.ts";
 import type { NodeType } from "../targets/target.ts";
 
-export type RunKind = "apply" | "undo";
-/** What started a run: a command, the daemon's start or schedule, a watched file, a database source, SIGHUP. */
-export type RunTrigger = "cli" | "start" | "schedule" | "watch" | "sources" | "signal";
+export type { RunKind, RunTrigger } from "../state/model.ts";
 
 export interface JournalStart {
   t: "start";

@@ -3,20 +3,20 @@
 
 import { entryKey, isNamed } from "../acl/entry.ts";
 import { isGsError } from "../errors.ts";
-import { readRun } from "./journal.ts";
+import type { StateStore } from "../state/store.ts";
 
 export type OwnedByPath = ReadonlyMap<string, ReadonlySet<string>>;
 
-export function ownedByPendingRuns(
-  journalDir: string,
+export async function ownedByPendingRuns(
+  store: StateStore,
   runs: readonly string[] | undefined,
-): OwnedByPath | undefined {
+): Promise<OwnedByPath | undefined> {
   if (!runs || runs.length === 0) return undefined;
   const owned = new Map<string, Set<string>>();
   for (const run of runs) {
-    let journal: ReturnType<typeof readRun>;
+    let journal: Awaited<ReturnType<StateStore["readRun"]>>;
     try {
-      journal = readRun(journalDir, run);
+      journal = await store.readRun(run);
     } catch (err) {
       // Died before its first write: it added nothing anywhere.
       if (isGsError(err, "GS_RUN_UNKNOWN")) continue;

@@ -1,22 +1,21 @@
-// plan and apply: the same walk, once read-only and once writing. apply takes the state lock,
+// plan and apply: the same walk, once read-only and once writing. apply takes the writer lease,
 // checks the circuit breaker, records intent, journals every path before writing it.
 
 import type { DesiredState } from "../compile/model.ts";
 import { desiredPrincipals } from "../compile/principals.ts";
 import type { Config } from "../config/types.ts";
 import { GsError, toGsError } from "../errors.ts";
+import { leaseLost, type RunWriter, type StateStore, type WriterLease } from "../state/store.ts";
 import type { Target } from "../targets/target.ts";
 import { breakerError, checkBreaker } from "./breaker.ts";
 import { type Decision, stopsRun, walkManaged } from "./engine.ts";
 import { excludedNames } from "./exclusions.ts";
 import type { RunTrigger } from "./journal-record.ts";
-import { JournalWriter, newRunId } from "./journal-writer.ts";
-import { acquireLock } from "./lock.ts";
+import { newRunId } from "./journal-writer.ts";
+import { withWriter } from "./lease.ts";
 import { ownedByPendingRuns } from "./ownership.ts";
 import { type Plan, PlanBuilder } from "./plan.ts";
 import { type ProgressListener, progressReporter } from "./progress.ts";
-import { pruneRuns } from "./runs.ts";
-import type { StateStore } from "./state.ts";
 import { finalState, intentState, mayRemove } from "./state-transitions.ts";
 
 export interface Session {
@@ -26,6 +25,8 @@ export interface Session {
   targetId: string;
   desired: DesiredState;
   store: StateStore;
+  /** The writer lease when the caller holds it already (a daemon that leads); else apply takes one. */
+  lease?: WriterLease;
   /** Called with the phase, the locations done and the paths scanned so far (for a progress line). */
   onProgress?: ProgressListener;
   /** Called for every written path (for debug logs). */
@@ -43,9 +44,9 @@ export interface PlanOptions {
 
 export async function computePlan(session: Session, opts: PlanOptions = {}): Promise<Plan> {
   const skips = await principalSkips(session);
-  const state = session.store.load(session.targetId);
-  const adoptions = session.store.loadAdoptions();
-  const owned = ownedByPendingRuns(session.store.journalDir, state.pending?.runs);
+  const state = await session.store.loadManaged(session.targetId);
+  const adoptions = await session.store.loadAdoptions();
+  const owned = await ownedByPendingRuns(session.store, state.pending?.runs);
   const builder = new PlanBuilder(opts.keepChanges ?? true);
   for (const p of skips.problems) builder.problem(p);
   const progress = progressReporter(session.onProgress, "planning");
@@ -96,18 +97,12 @@ export interface ApplyResult {
 }
 
 export async function applyChanges(session: Session, opts: ApplyOptions = {}): Promise<ApplyResult> {
-  session.store.ensure();
-  const lock = acquireLock(session.store.dir, "apply");
-  try {
-    return await applyLocked(session, opts);
-  } finally {
-    lock.release();
-  }
+  return withWriter(session.store, "apply", session.lease, (lease) => applyLocked(session, opts, lease));
 }
 
-async function applyLocked(session: Session, opts: ApplyOptions): Promise<ApplyResult> {
+async function applyLocked(session: Session, opts: ApplyOptions, lease: WriterLease): Promise<ApplyResult> {
   const { store, desired, config } = session;
-  const oldState = store.load(session.targetId);
+  const oldState = await store.loadManaged(session.targetId);
   const scope = opts.scope;
   if (opts.saved || (!opts.force && (oldState.pending || mayRemove(oldState, desired, scope)))) {
     const pre = await computePlan(session, { ...opts, keepChanges: opts.saved !== undefined });
@@ -116,11 +111,11 @@ async function applyLocked(session: Session, opts: ApplyOptions): Promise<ApplyR
     if (verdict.tripped && !opts.force) throw breakerError(verdict);
   }
   const skips = await principalSkips(session);
-  const adoptions = store.loadAdoptions();
-  const owned = ownedByPendingRuns(store.journalDir, oldState.pending?.runs);
+  const adoptions = await store.loadAdoptions();
+  const owned = await ownedByPendingRuns(store, oldState.pending?.runs);
   const run = newRunId();
-  store.save(intentState(oldState, run));
-  let journal: JournalWriter | undefined;
+  await store.saveManaged(intentState(oldState, run));
+  let opening: Promise<RunWriter> | undefined;
   // Per-path changes are kept only when someone reads them (JSON, a saved plan's check): a large
   // apply otherwise holds every path's texts until it ends.
   const builder = new PlanBuilder((opts.keepChanges ?? true) || opts.saved !== undefined);
@@ -146,14 +141,18 @@ async function applyLocked(session: Session, opts: ApplyOptions): Promise<ApplyR
         return false;
       }
     }
-    journal ??= new JournalWriter(store.journalDir, {
+    // Visits overlap (so their intents share a batch): the first one opens the run for all.
+    opening ??= store.openRun({
       run,
       kind: "apply",
       target: session.targetId,
       trigger: session.trigger ?? "cli",
     });
+    const journal = await opening;
     adoptions.record(change.path, d.merge.newlyAdopted, []);
     await journal.intend(change.path, change.type, before, d.merge.next);
+    // A lease lost while this path's batch was committed: its intent is journaled, the write not done.
+    if (lease.lost) throw leaseLost(store.where);
     try {
       await d.node.write(d.merge.next);
     } catch (err) {
@@ -206,11 +205,12 @@ async function applyLocked(session: Session, opts: ApplyOptions): Promise<ApplyR
       problem: (p) => builder.problem(p),
       locations: progress.locations,
     },
-  ).catch((err: unknown) => {
-    // The run stopped (the target became unreachable): what it wrote is journaled and the intent
-    // state stays in force, so the next run converges. The journal is left without an end record.
-    journal?.close();
-    adoptions.closeLog();
+  ).catch(async (err: unknown) => {
+    // The run stopped (the target became unreachable, the lease was lost): what it wrote is
+    // journaled and the intent state stays in force, so the next run converges. The journal is
+    // left without an end record.
+    await (await opening?.catch(() => undefined))?.close();
+    await adoptions.flush().catch(() => {});
     throw err;
   });
   if (expect) {
@@ -225,21 +225,25 @@ async function applyLocked(session: Session, opts: ApplyOptions): Promise<ApplyR
       }
     }
   }
-  store.save(
+  await adoptions.flush();
+  await store.saveManaged(
     finalState(oldState, desired, scope, skips.keys, {
       run,
-      journaled: journal !== undefined,
+      journaled: opening !== undefined,
       cleanRoots: outcome.cleanRoots,
       allClean: outcome.cleanRoots.length === outcome.walkedRoots.length,
       traverse,
     }),
   );
-  adoptions.compact();
+  await adoptions.compact();
   const plan = builder.build(session.targetId);
-  const journaled = journal !== undefined;
-  journal?.end({ ...plan.summary, failed });
+  const journaled = opening !== undefined;
+  await (await opening)?.end({ ...plan.summary, failed });
   if (journaled)
-    pruneRuns(store.journalDir, config.state.keepRuns, new Set(store.load(session.targetId).pending?.runs));
+    await store.pruneRuns(
+      config.state.keepRuns,
+      new Set((await store.loadManaged(session.targetId)).pending?.runs),
+    );
   return { run, journaled, plan, failed };
 }
 

@@ -3,29 +3,11 @@
 
 import { existsSync, readdirSync, readFileSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
+import { type RunInfo, runInfo } from "../state/model.ts";
 import { parseJournal } from "./journal.ts";
-import type { RunKind, RunTrigger } from "./journal-record.ts";
 import { decodeLine } from "./journal-record.ts";
 
-/** complete: ended with every path in line; failed: ended with paths left out; interrupted: no end record. */
-export type RunStatus = "complete" | "failed" | "interrupted";
-
-export interface RunInfo {
-  run: string;
-  kind: RunKind;
-  time: string;
-  of?: string;
-  trigger?: RunTrigger;
-  status: RunStatus;
-  complete: boolean;
-  /** Paths the run set out to change, and how many of them it could not. */
-  changes: number;
-  failed: number;
-  /** Named entries, from the run's summary (absent for interrupted runs and undo runs). */
-  entriesAdded?: number;
-  entriesRemoved?: number;
-  entriesChanged?: number;
-}
+export type { RunInfo, RunStatus } from "../state/model.ts";
 
 export function listRuns(dir: string): RunInfo[] {
   if (!existsSync(dir)) return [];
@@ -35,27 +17,7 @@ export function listRuns(dir: string): RunInfo[] {
     if (!text.includes("\n")) return [];
     const j = parseJournal(text, join(dir, f));
     const failed = j.changes.filter((c) => c.status === "fail").length;
-    const summary = j.end?.summary ?? {};
-    const status: RunStatus = !j.end
-      ? "interrupted"
-      : failed > 0 || (summary.failed ?? 0) > 0
-        ? "failed"
-        : "complete";
-    const counts = (["entriesAdded", "entriesRemoved", "entriesChanged"] as const).filter(
-      (k) => summary[k] !== undefined,
-    );
-    return {
-      run: j.start.run,
-      kind: j.start.kind,
-      time: j.start.time,
-      ...(j.start.of ? { of: j.start.of } : {}),
-      ...(j.start.trigger ? { trigger: j.start.trigger } : {}),
-      status,
-      complete: j.end !== undefined,
-      changes: j.changes.length,
-      failed,
-      ...Object.fromEntries(counts.map((k) => [k, summary[k]])),
-    };
+    return runInfo(j.start, j.end, j.changes.length, failed);
   });
 }
 

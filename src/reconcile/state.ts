@@ -200,6 +200,12 @@ export class AdoptionStore {
     return this.byPath.get(path) ?? EMPTY;
   }
 
+  entries(): { p: string; k: string; v: Perm }[] {
+    const out: { p: string; k: string; v: Perm }[] = [];
+    for (const [p, m] of this.byPath) for (const [k, v] of m) out.push({ p, k, v });
+    return out;
+  }
+
   get size(): number {
     let n = 0;
     for (const m of this.byPath.values()) n += m.size;
@@ -213,8 +219,7 @@ export class AdoptionStore {
 
   compact(): void {
     this.closeLog();
-    const lines: string[] = [];
-    for (const [p, m] of this.byPath) for (const [k, v] of m) lines.push(adoptionLine(p, k, v));
+    const lines = this.entries().map((r) => adoptionLine(r.p, r.k, r.v));
     atomicWrite(this.file, lines.length ? `${lines.join("\n")}\n` : "");
   }
 

@@ -2,17 +2,16 @@
 // path still carries exactly what that run wrote; anything changed since is reported, not touched.
 // The whole journal is checked before anything is written: one refused record refuses the undo.
 
-import { join } from "node:path";
 import { entryKey, isNamed, sameAcl } from "../acl/entry.ts";
 import { formatAclSpec } from "../acl/spec.ts";
 import { GsError, toGsError } from "../errors.ts";
 import { findRoot } from "../paths.ts";
+import type { RunWriter, StateStore, WriterLease } from "../state/store.ts";
 import type { Target } from "../targets/target.ts";
 import type { JournalRecord } from "./journal.ts";
-import { readRun } from "./journal.ts";
-import { JournalWriter, newRunId } from "./journal-writer.ts";
-import { acquireLock } from "./lock.ts";
-import type { ManagedState, StateStore } from "./state.ts";
+import { newRunId } from "./journal-writer.ts";
+import { withWriter } from "./lease.ts";
+import type { ManagedState } from "./state.ts";
 
 export interface UndoOutcome {
   path: string;
@@ -37,26 +36,40 @@ export async function undoRun(
   store: StateStore,
   of: string,
   roots: readonly string[],
-  opts: { dryRun?: boolean } = {},
+  opts: { dryRun?: boolean; lease?: WriterLease } = {},
 ): Promise<UndoResult> {
   const dryRun = opts.dryRun ?? false;
-  store.ensure();
-  const lock = acquireLock(store.dir, `undo ${of}`);
-  let writer: JournalWriter | undefined;
+  // A dry run writes nothing, so it needs no writer lease.
+  if (dryRun) return undoLocked(target, targetId, store, of, roots, true);
+  return withWriter(store, `undo ${of}`, opts.lease, () =>
+    undoLocked(target, targetId, store, of, roots, false),
+  );
+}
+
+async function undoLocked(
+  target: Target,
+  targetId: string,
+  store: StateStore,
+  of: string,
+  roots: readonly string[],
+  dryRun: boolean,
+): Promise<UndoResult> {
+  let writer: RunWriter | undefined;
   try {
-    const journal = readRun(store.journalDir, of);
+    const journal = await store.readRun(of);
     if (journal.start.target !== targetId) {
       throw new GsError("GS_RUN_UNKNOWN", `run ${of} was made on ${journal.start.target}, not ${targetId}`, {
         input: of,
       });
     }
     const records = journal.changes.filter((rec) => rec.status !== "fail").reverse();
-    for (const rec of records) checkRecord(rec, roots, join(store.journalDir, `${of}.jsonl`));
+    for (const rec of records) checkRecord(rec, roots, `${store.where} run ${of}`);
     // Every node is read before the first write, so a refusal here still leaves the tree untouched.
     const nodes = [];
     for (const rec of records) nodes.push({ rec, node: await target.node(rec.path) });
     const regained = regainedKeys(records);
-    if (regained.size > 0 && !dryRun) store.save(withRegained(store.load(targetId), regained));
+    if (regained.size > 0 && !dryRun)
+      await store.saveManaged(withRegained(await store.loadManaged(targetId), regained));
     const run = newRunId();
     const outcomes: UndoOutcome[] = [];
     for (const { rec, node } of nodes) {
@@ -76,7 +89,7 @@ export async function undoRun(
         outcomes.push({ path: rec.path, result: "restored" });
         continue;
       }
-      writer ??= new JournalWriter(store.journalDir, { run, kind: "undo", of, target: targetId });
+      writer ??= await store.openRun({ run, kind: "undo", of, target: targetId });
       await writer.intend(rec.path, rec.type, node.acl, rec.before);
       try {
         await node.write(rec.before);
@@ -98,13 +111,11 @@ export async function undoRun(
       failed: count("failed"),
       dryRun,
     };
-    writer?.end({ restored: result.restored, conflicts: result.conflicts, failed: result.failed });
+    await writer?.end({ restored: result.restored, conflicts: result.conflicts, failed: result.failed });
     return result;
   } catch (err) {
-    writer?.close();
+    await writer?.close();
     throw err;
-  } finally {
-    lock.release();
   }
 }
 

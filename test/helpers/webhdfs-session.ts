@@ -6,8 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseConfig } from "../../src/config/load.ts";
 import type { Config } from "../../src/config/types.ts";
+import { DirStateStore } from "../../src/reconcile/dir-store.ts";
 import type { Session } from "../../src/reconcile/run.ts";
-import { StateStore } from "../../src/reconcile/state.ts";
 import { compileForConfig } from "../../src/session/compile.ts";
 import { targetId } from "../../src/session/target.ts";
 import { loadModel } from "../../src/sources/load.ts";
@@ -67,7 +67,7 @@ ${opts.extraConfig ?? ""}`;
       target,
       targetId: targetId(config),
       desired: compileForConfig(config, load.model, target.fileExecuteDefault),
-      store: new StateStore(config.state.dir),
+      store: new DirStateStore(config.state.dir),
     };
   };
   return {

@@ -107,10 +107,9 @@ describe("write-ahead in batches", () => {
       fillTables(wh.root, "sales.db", 4, 50);
       const session = await openSessionFor(wh.config);
       const seen: { path: string; journalBytes: number; journaled: boolean }[] = [];
-      session.store.ensure();
       const r = await applyChanges({
         ...session,
-        target: checkingJournal(session.target, session.store.journalDir, seen),
+        target: checkingJournal(session.target, join(wh.state, "journal"), seen),
       });
       await session.target.close();
       assert.equal(r.failed, 0);
@@ -120,7 +119,7 @@ describe("write-ahead in batches", () => {
         [],
       );
       const run = parseJournal(
-        readFileSync(join(session.store.journalDir, `${r.run}.jsonl`), "utf8"),
+        readFileSync(join(wh.state, "journal", `${r.run}.jsonl`), "utf8"),
         `${r.run}.jsonl`,
       );
       assert.deepEqual(

@@ -3,8 +3,7 @@
 // checks inside each write), and a heartbeat that declares the lease lost on any doubt.
 
 import type { DbConnection } from "../../config/types.ts";
-import { GsError } from "../../errors.ts";
-import type { WriterLease } from "../store.ts";
+import { leaseLost as lostError, type WriterLease } from "../store.ts";
 import { mysqlLockName, PG_LEADER_KEY } from "./schema.ts";
 import { clientName, inTransaction, openSql, type SqlConn } from "./sql.ts";
 
@@ -159,8 +158,4 @@ class DbLease implements WriterLease {
     void this.conn.close();
     for (const l of this.listeners) l(reason);
   }
-}
-
-export function lostError(where: string, reason: string): GsError {
-  return new GsError("GS_LEADERSHIP_LOST", `stopped writing: ${reason}`, { location: where });
 }

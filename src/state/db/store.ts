@@ -9,26 +9,38 @@ import {
   emptyState,
   foldJournal,
   type JournalChange,
-  type JournalEnd,
   type JournalOutcome,
   type JournalStart,
   type ManagedState,
   type RunInfo,
   type RunJournal,
+  runInfo,
 } from "../model.ts";
-import type { StateBatch, StateStore, WriterLease } from "../store.ts";
-import { LeaderLock, type LeaderOptions, lostError } from "./leader.ts";
+import {
+  type AdoptionLog,
+  leaseLost as lostError,
+  type RunWriter,
+  type StateStore,
+  type WriterLease,
+} from "../store.ts";
+import { type AdoptionSink, DbAdoptionLog } from "./adoptions.ts";
+import { LeaderLock, type LeaderOptions } from "./leader.ts";
+import { endOf, JOURNAL_COLUMNS, journalRow, json, lineOf, startOf } from "./rows.ts";
+import { DbRunWriter, type JournalSink } from "./run-writer.ts";
 import { migrate } from "./schema.ts";
-import { inTransaction, openSql, type Row, type SqlConn } from "./sql.ts";
+import { inTransaction, openSql, type SqlConn } from "./sql.ts";
 
 /** Rows per INSERT: well under PostgreSQL's 65535 parameters and MySQL's packet size. */
 const CHUNK = 500;
 
-export class DbStateStore implements StateStore {
+export class DbStateStore implements StateStore, AdoptionSink, JournalSink {
   readonly where: string;
   private readonly conn: SqlConn;
   private readonly leader: LeaderLock;
   private lease: WriterLease | undefined;
+  private adoptions: DbAdoptionLog | undefined;
+  /** One connection: transactions must not interleave on it. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(conn: SqlConn, leader: LeaderLock) {
     this.conn = conn;
@@ -58,22 +70,24 @@ export class DbStateStore implements StateStore {
   }
 
   async loadManaged(target: string): Promise<ManagedState> {
-    const [head] = await this.conn.query("SELECT target, pending FROM gs_state WHERE id = 1");
-    if (!head || head.target !== target) return emptyState(target);
-    const state: ManagedState = emptyState(target);
-    for (const r of await this.conn.query("SELECT path, objects, dir, file FROM gs_location")) {
-      state.locations[r.path!] = {
-        objects: json(r.objects, this.where),
-        dir: json(r.dir, this.where),
-        file: json(r.file, this.where),
-      };
-    }
-    if (head.pending) state.pending = { runs: json(head.pending, this.where) };
-    return state;
+    return this.serial(async () => {
+      const [head] = await this.conn.query("SELECT target, pending FROM gs_state WHERE id = 1");
+      if (!head || head.target !== target) return emptyState(target);
+      const state: ManagedState = emptyState(target);
+      for (const r of await this.conn.query("SELECT path, objects, dir, file FROM gs_location")) {
+        state.locations[r.path!] = {
+          objects: json(r.objects, this.where),
+          dir: json(r.dir, this.where),
+          file: json(r.file, this.where),
+        };
+      }
+      if (head.pending) state.pending = { runs: json(head.pending, this.where) };
+      return state;
+    });
   }
 
   saveManaged(state: ManagedState): Promise<void> {
-    return this.write(async (epoch) => {
+    return this.fenced(async (epoch) => {
       await this.conn.run("DELETE FROM gs_state");
       await this.conn.run("DELETE FROM gs_location");
       await this.conn.run("INSERT INTO gs_state (id, target, pending, epoch) VALUES (1, ?, ?, ?)", [
@@ -83,7 +97,7 @@ export class DbStateStore implements StateStore {
       ]);
       const mysql = this.conn.dialect === "mysql";
       const rows = Object.entries(state.locations).map(([path, l]) => [
-        ...(mysql ? [sha256(path)] : []),
+        ...(mysql ? [createHash("sha256").update(path).digest("hex")] : []),
         path,
         JSON.stringify(l.objects),
         JSON.stringify(l.dir),
@@ -93,108 +107,159 @@ export class DbStateStore implements StateStore {
     });
   }
 
-  async loadAdoptions(): Promise<AdoptionRecord[]> {
-    const rows = await this.conn.query("SELECT path, entry, perm FROM gs_adoption ORDER BY seq");
-    return rows.map((r) => ({ p: r.path!, k: r.entry!, v: r.perm ?? null }));
+  async loadAdoptions(): Promise<AdoptionLog> {
+    const rows = await this.serial(() =>
+      this.conn.query("SELECT path, entry, perm FROM gs_adoption ORDER BY seq"),
+    );
+    this.adoptions = new DbAdoptionLog(
+      this,
+      rows.map((r) => ({ p: r.path!, k: r.entry!, v: r.perm === null ? null : Number(r.perm) })),
+    );
+    return this.adoptions;
   }
 
-  replaceAdoptions(current: AdoptionRecord[]): Promise<void> {
-    return this.write(async (epoch) => {
-      await this.conn.run("DELETE FROM gs_adoption");
-      await this.insertAdoptions(current, epoch);
+  writeAdoptions(records: AdoptionRecord[], replace: boolean): Promise<void> {
+    return this.fenced(async (epoch) => {
+      if (replace) await this.conn.run("DELETE FROM gs_adoption");
+      await this.insertAdoptions(records, epoch);
     });
   }
 
-  startRun(start: JournalStart): Promise<void> {
-    return this.write(async (epoch) => {
+  async openRun(start: Omit<JournalStart, "t" | "time"> & { time?: string }): Promise<RunWriter> {
+    await this.fenced(async (epoch) => {
       await this.conn.run(
-        `INSERT INTO gs_run (run, kind, started, target, of_run, user_name, epoch)
-          VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        [start.run, start.kind, start.time, start.target, start.of ?? null, start.user ?? null, epoch],
+        `INSERT INTO gs_run (run, kind, started, target, of_run, user_name, trigger_kind, epoch)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          start.run,
+          start.kind,
+          start.time ?? new Date().toISOString(),
+          start.target,
+          start.of ?? null,
+          start.user ?? null,
+          start.trigger ?? null,
+          epoch,
+        ],
       );
     });
+    return new DbRunWriter(this, start.run);
   }
 
-  commit(batch: StateBatch): Promise<void> {
-    return this.write((epoch) => this.insertBatch(batch, epoch));
+  assertLeased(): void {
+    if (!this.lease || this.lease.lost)
+      throw lostError(this.where, "this process does not hold the writer lease");
   }
 
-  endRun(run: string, end: JournalEnd, last: StateBatch): Promise<void> {
-    return this.write(async (epoch) => {
-      await this.insertBatch(last, epoch);
+  async commitBatch(run: string, lines: (JournalChange | JournalOutcome)[]): Promise<void> {
+    this.assertLeased();
+    await this.lease!.check();
+    await this.fenced((epoch) => this.insertBatch(run, lines, epoch));
+  }
+
+  endRun(run: string, lines: JournalOutcome[], summary: Record<string, number>): Promise<void> {
+    return this.fenced(async (epoch) => {
+      await this.insertBatch(run, lines, epoch);
       await this.conn.run("UPDATE gs_run SET ended = ?, summary = ? WHERE run = ?", [
-        end.time,
-        JSON.stringify(end.summary),
+        new Date().toISOString(),
+        JSON.stringify(summary),
         run,
       ]);
     });
   }
 
   async readRun(run: string): Promise<RunJournal> {
-    const [r] = await this.conn.query("SELECT * FROM gs_run WHERE run = ?", [run]);
-    if (!r)
-      throw new GsError("GS_RUN_UNKNOWN", `no journal for run ${run}`, { input: run, location: this.where });
-    const rows = await this.conn.query(
-      "SELECT t, path, type, before_acl, after_acl, code, message FROM gs_journal WHERE run = ? ORDER BY seq",
-      [run],
-    );
-    return foldJournal(startOf(r), endOf(r, this.where), rows.map(lineOf));
+    return this.serial(async () => {
+      const [r] = await this.conn.query("SELECT * FROM gs_run WHERE run = ?", [run]);
+      if (!r)
+        throw new GsError("GS_RUN_UNKNOWN", `no journal for run ${run}`, {
+          input: run,
+          location: this.where,
+        });
+      const rows = await this.conn.query(
+        "SELECT t, path, type, before_acl, after_acl, code, message FROM gs_journal WHERE run = ? ORDER BY seq",
+        [run],
+      );
+      const where = `${this.where} run ${run}`;
+      return foldJournal(
+        startOf(r),
+        endOf(r, this.where),
+        rows.map((row) => lineOf(row, where)),
+        where,
+      );
+    });
   }
 
   async listRuns(): Promise<RunInfo[]> {
-    const rows = await this.conn.query(
-      `SELECT r.run, r.kind, r.started, r.of_run, r.ended,
-        (SELECT COUNT(DISTINCT j.path) FROM gs_journal j WHERE j.run = r.run AND j.t = 'change') AS changes
-        FROM gs_run r ORDER BY r.run`,
+    const rows = await this.serial(() =>
+      this.conn.query(
+        `SELECT r.*,
+          (SELECT COUNT(DISTINCT j.path) FROM gs_journal j WHERE j.run = r.run AND j.t = 'change') AS changes,
+          (SELECT COUNT(DISTINCT j.path) FROM gs_journal j WHERE j.run = r.run AND j.t = 'fail') AS failed
+          FROM gs_run r ORDER BY r.run`,
+      ),
     );
-    return rows.map((r) => ({
-      run: r.run!,
-      kind: r.kind as RunInfo["kind"],
-      time: r.started!,
-      ...(r.of_run ? { of: r.of_run } : {}),
-      complete: r.ended !== null,
-      changes: Number(r.changes),
-    }));
+    return rows.map((r) => runInfo(startOf(r), endOf(r, this.where), Number(r.changes), Number(r.failed)));
+  }
+
+  async pruneRuns(keep: number, pending: ReadonlySet<string>): Promise<string[]> {
+    const removed: string[] = [];
+    await this.fenced(async () => {
+      const rows = await this.conn.query("SELECT run, ended FROM gs_run ORDER BY run");
+      let excess = rows.length - keep;
+      // Run ids start with their UTC time: the oldest first, never the newest.
+      for (const r of rows.slice(0, -1)) {
+        if (excess <= 0) break;
+        if (pending.has(r.run!) || r.ended === null) continue;
+        await this.conn.run("DELETE FROM gs_journal WHERE run = ?", [r.run]);
+        await this.conn.run("DELETE FROM gs_run WHERE run = ?", [r.run]);
+        removed.push(r.run!);
+        excess--;
+      }
+    });
+    return removed;
   }
 
   async close(): Promise<void> {
+    await this.queue.catch(() => {});
     await this.lease?.release();
     await this.leader.close();
     await this.conn.close();
   }
 
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(fn, fn);
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
   /** One fenced transaction: refused unless this process holds the lease of the current epoch. */
-  private async write(fn: (epoch: number) => Promise<void>): Promise<void> {
-    const lease = this.lease;
-    if (!lease || lease.lost) throw lostError(this.where, "this process does not hold the writer lease");
-    await inTransaction(this.conn, async () => {
-      const share = this.conn.dialect === "postgres" ? "FOR SHARE" : "LOCK IN SHARE MODE";
-      const [row] = await this.conn.query(`SELECT epoch FROM gs_leader WHERE id = 1 ${share}`);
-      if (Number(row?.epoch) !== lease.epoch) {
-        throw lostError(this.where, `the leader epoch moved from ${lease.epoch} to ${row?.epoch}`);
-      }
-      await fn(lease.epoch);
+  private fenced(fn: (epoch: number) => Promise<void>): Promise<void> {
+    return this.serial(async () => {
+      this.assertLeased();
+      const lease = this.lease!;
+      await inTransaction(this.conn, async () => {
+        const share = this.conn.dialect === "postgres" ? "FOR SHARE" : "LOCK IN SHARE MODE";
+        const [row] = await this.conn.query(`SELECT epoch FROM gs_leader WHERE id = 1 ${share}`);
+        if (Number(row?.epoch) !== lease.epoch) {
+          throw lostError(this.where, `the leader epoch moved from ${lease.epoch} to ${row?.epoch}`);
+        }
+        await fn(lease.epoch);
+      });
     });
   }
 
-  private async insertBatch(batch: StateBatch, epoch: number): Promise<void> {
-    if (batch.lines.length > 0) {
-      if (!batch.run) throw new GsError("GS_INTERNAL", "journal lines without a run");
-      const run = batch.run;
-      const rows = batch.lines.map((l) =>
-        l.t === "change"
-          ? [run, l.t, l.path, l.type, l.before, l.after, null, null, epoch]
-          : [run, l.t, l.path, null, null, null, l.code ?? null, l.message ?? null, epoch],
-      );
-      await this.insert("gs_journal (run, t, path, type, before_acl, after_acl, code, message, epoch)", rows);
-    }
-    await this.insertAdoptions(batch.adoptions, epoch);
+  private async insertBatch(run: string, lines: (JournalChange | JournalOutcome)[], epoch: number) {
+    await this.insert(
+      JOURNAL_COLUMNS,
+      lines.map((l) => journalRow(run, l, epoch)),
+    );
+    await this.insertAdoptions(this.adoptions?.take() ?? [], epoch);
   }
 
   private insertAdoptions(records: readonly AdoptionRecord[], epoch: number): Promise<void> {
     return this.insert(
       "gs_adoption (path, entry, perm, epoch)",
-      records.map((a) => [a.p, a.k, a.v, epoch]),
+      records.map((a) => [a.p, a.k, a.v === null ? null : String(a.v), epoch]),
     );
   }
 
@@ -205,50 +270,4 @@ export class DbStateStore implements StateStore {
       await this.conn.run(`INSERT INTO ${into} VALUES ${chunk.map(() => one).join(", ")}`, chunk.flat());
     }
   }
-}
-
-function sha256(s: string): string {
-  return createHash("sha256").update(s).digest("hex");
-}
-
-function json<T>(text: string | null | undefined, where: string): T {
-  try {
-    return JSON.parse(text ?? "") as T;
-  } catch (err) {
-    throw new GsError("GS_STATE", `a state row is not JSON: ${(err as Error).message}`, { location: where });
-  }
-}
-
-function startOf(r: Row): JournalStart {
-  return {
-    t: "start",
-    run: r.run!,
-    kind: r.kind as JournalStart["kind"],
-    time: r.started!,
-    target: r.target!,
-    ...(r.of_run ? { of: r.of_run } : {}),
-    ...(r.user_name ? { user: r.user_name } : {}),
-  };
-}
-
-function endOf(r: Row, where: string): JournalEnd | undefined {
-  return r.ended ? { t: "end", time: r.ended, summary: json(r.summary, where) } : undefined;
-}
-
-function lineOf(r: Row): JournalChange | JournalOutcome {
-  if (r.t === "change") {
-    return {
-      t: "change",
-      path: r.path!,
-      type: r.type as JournalChange["type"],
-      before: r.before_acl!,
-      after: r.after_acl!,
-    };
-  }
-  return {
-    t: r.t as JournalOutcome["t"],
-    path: r.path!,
-    ...(r.code ? { code: r.code } : {}),
-    ...(r.message ? { message: r.message } : {}),
-  };
 }

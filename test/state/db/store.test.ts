@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { parseAclSpec } from "../../../src/acl/spec.ts";
 import { isGsError } from "../../../src/errors.ts";
 import { DbStateStore } from "../../../src/state/db/store.ts";
 import type { ManagedState } from "../../../src/state/model.ts";
@@ -58,7 +59,9 @@ for (const dialect of ["postgres", "mysql"] as Dialect[]) {
     it("refuses every write without the writer lease", async () => {
       const s = await store();
       await assert.rejects(s.saveManaged(STATE), (e) => isGsError(e, "GS_LEADERSHIP_LOST"));
-      await assert.rejects(s.commit({ lines: [], adoptions: [] }), (e) => isGsError(e, "GS_LEADERSHIP_LOST"));
+      await assert.rejects(s.openRun({ run: "r0", kind: "apply", target: "posix" }), (e) =>
+        isGsError(e, "GS_LEADERSHIP_LOST"),
+      );
     });
 
     it("keeps managed entries, adoptions and journals as a directory does", async () => {
@@ -67,28 +70,22 @@ for (const dialect of ["postgres", "mysql"] as Dialect[]) {
       await s.saveManaged(STATE);
       assert.deepEqual(await s.loadManaged("posix"), STATE);
       assert.deepEqual((await s.loadManaged("webhdfs:nn")).locations, {});
-      await s.saveManaged({ ...STATE, locations: {}, pending: undefined } as ManagedState);
+      await s.saveManaged({ version: 1, target: "posix", locations: {} });
       assert.deepEqual(await s.loadManaged("posix"), { version: 1, target: "posix", locations: {} });
 
       const run = "20261129T120001Z-000001";
-      await s.startRun({ t: "start", run, kind: "apply", time: "2026-11-29T12:00:01.000Z", target: "posix" });
-      await s.commit({
-        run,
-        lines: [
-          { t: "change", path: "/wh/a", type: "dir", before: "user::rwx", after: "user::rwx,group:g:r-x" },
-          { t: "change", path: "/wh/b", type: "file", before: "user::rw-", after: "user::rw-,group:g:r--" },
-        ],
-        adoptions: [{ p: "/wh/a", k: "group:x", v: "r-x" }],
-      });
-      await s.commit({
-        run,
-        lines: [
-          { t: "done", path: "/wh/a" },
-          { t: "fail", path: "/wh/b", code: "GS_TARGET_IO", message: "EPERM" },
-          { t: "change", path: "/wh/c", type: "dir", before: "user::rwx", after: "user::rwx,user:u:rwx" },
-        ],
-        adoptions: [{ p: "/wh/a", k: "group:x", v: null }],
-      });
+      const adoptions = await s.loadAdoptions();
+      const w = await s.openRun({ run, kind: "apply", target: "posix", time: "2026-11-29T12:00:01.000Z" });
+      adoptions.record("/wh/a", new Map([["group:x", 5]]), []);
+      // Intents staged in one turn of the event loop are one batch, committed before any resolves.
+      await Promise.all([
+        w.intend("/wh/a", "dir", parseAclSpec("user::rwx"), parseAclSpec("user::rwx,group:g:r-x")),
+        w.intend("/wh/b", "file", parseAclSpec("user::rw-"), parseAclSpec("user::rw-,group:g:r--")),
+      ]);
+      w.outcome("/wh/a", true);
+      w.outcome("/wh/b", false, { code: "GS_TARGET_IO", message: "EPERM" });
+      adoptions.record("/wh/a", new Map(), ["group:x"]);
+      await w.intend("/wh/c", "dir", parseAclSpec("user::rwx"), parseAclSpec("user::rwx,user:u:rwx"));
       const j = await s.readRun(run);
       assert.equal(j.end, undefined);
       assert.deepEqual(
@@ -105,26 +102,17 @@ for (const dialect of ["postgres", "mysql"] as Dialect[]) {
           changes: 3,
         },
       );
-      await s.endRun(
-        run,
-        { t: "end", time: "2026-11-29T12:00:02.000Z", summary: { changed: 1 } },
-        {
-          run,
-          lines: [{ t: "done", path: "/wh/c" }],
-          adoptions: [],
-        },
-      );
-      assert.deepEqual((await s.readRun(run)).end, {
-        t: "end",
-        time: "2026-11-29T12:00:02.000Z",
-        summary: { changed: 1 },
-      });
-      assert.deepEqual(await s.loadAdoptions(), [
-        { p: "/wh/a", k: "group:x", v: "r-x" },
-        { p: "/wh/a", k: "group:x", v: null },
-      ]);
-      await s.replaceAdoptions([{ p: "/wh/d", k: "user:u", v: "r--" }]);
-      assert.deepEqual(await s.loadAdoptions(), [{ p: "/wh/d", k: "user:u", v: "r--" }]);
+      w.outcome("/wh/c", true);
+      await w.end({ changed: 2 });
+      const ended = await s.readRun(run);
+      assert.deepEqual(ended.end?.summary, { changed: 2 });
+      assert.equal(ended.changes.at(-1)?.status, "done");
+      assert.deepEqual((await s.loadAdoptions()).get("/wh/a"), new Map());
+      adoptions.record("/wh/d", new Map([["user:u", 4]]), []);
+      await adoptions.flush();
+      await adoptions.compact();
+      const reloaded = await s.loadAdoptions();
+      assert.deepEqual(reloaded.entries(), [{ p: "/wh/d", k: "user:u", v: 4 }]);
       await assert.rejects(s.readRun("nope"), (e) => isGsError(e, "GS_RUN_UNKNOWN"));
       await l.release();
     });
@@ -143,10 +131,10 @@ for (const dialect of ["postgres", "mysql"] as Dialect[]) {
       assert.match(await lost, /lock session/);
       assert.equal(la.lost, true);
       await assert.rejects(la.check(), (e) => isGsError(e, "GS_LEADERSHIP_LOST"));
-      await assert.rejects(a.commit({ lines: [], adoptions: [] }), (e) => isGsError(e, "GS_LEADERSHIP_LOST"));
+      await assert.rejects(a.saveManaged(STATE), (e) => isGsError(e, "GS_LEADERSHIP_LOST"));
       const lb = lease(await b.tryAcquireWriter("daemon"));
       assert.ok(lb.epoch > la.epoch);
-      await b.commit({ lines: [], adoptions: [] });
+      await b.saveManaged(STATE);
       await lb.release();
     });
 
