@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadConfig } from "../../src/config/load.ts";
-import { DirStateStore } from "../../src/reconcile/dir-store.ts";
+import { openStateStore } from "../../src/reconcile/open-store.ts";
 import type { Session } from "../../src/reconcile/run.ts";
 import { compileForConfig } from "../../src/session/compile.ts";
 import { createTarget, targetId } from "../../src/session/target.ts";
@@ -155,7 +155,7 @@ export async function openSessionFor(configFile: string): Promise<Session> {
     target,
     targetId: targetId(config),
     desired: compileForConfig(config, load.model, target.fileExecuteDefault),
-    store: new DirStateStore(config.state.dir),
+    store: await openStateStore(config),
   };
 }
 
