@@ -94,7 +94,7 @@ for (const dialect of ["postgres", "mysql"] as Dialect[]) {
       assert.deepEqual(foreign(), foreignBefore, "no foreign entry lost");
       const converged = parseGetfaclTree(getfaclTree(s.root));
 
-      const undone = await undoRun(b.target, b.targetId, b.store, interrupted!.run);
+      const undone = await undoRun(b.target, b.targetId, b.store, interrupted!.run, b.config.target.roots);
       assert.equal(undone.failed, 0);
       const journal = await b.store.readRun(interrupted!.run);
       const touched = new Set(journal.changes.filter((c) => c.status !== "fail").map((c) => c.path));
