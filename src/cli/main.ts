@@ -15,6 +15,7 @@ import { registerDaemon } from "./daemon.ts";
 import { registerExplain } from "./explain.ts";
 import { registerPlan } from "./plan.ts";
 import { registerReport } from "./report.ts";
+import { registerState } from "./state.ts";
 import { registerUndo } from "./undo.ts";
 import { registerValidate } from "./validate.ts";
 
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerUndo(program);
   registerReport(program);
   registerDaemon(program);
+  registerState(program);
   return program;
 }
 
