@@ -7,7 +7,7 @@ import { formatAclSpec } from "../acl/spec.ts";
 import { GsError, toGsError } from "../errors.ts";
 import { findRoot } from "../paths.ts";
 import type { RunWriter, StateStore, WriterLease } from "../state/store.ts";
-import type { Target } from "../targets/target.ts";
+import type { Target, TargetNode } from "../targets/target.ts";
 import type { JournalRecord } from "./journal.ts";
 import { newRunId } from "./journal-writer.ts";
 import { withWriter } from "./lease.ts";
@@ -72,33 +72,33 @@ async function undoLocked(
       await store.saveManaged(withRegained(await store.loadManaged(targetId), regained));
     const run = newRunId();
     const outcomes: UndoOutcome[] = [];
+    const restore: { rec: JournalRecord; node: TargetNode; at: number }[] = [];
     for (const { rec, node } of nodes) {
-      if (!node) {
-        outcomes.push({ path: rec.path, result: "missing" });
-        continue;
-      }
-      if (sameAcl(node.acl, rec.before)) {
-        outcomes.push({ path: rec.path, result: "already" });
-        continue;
-      }
-      if (!sameAcl(node.acl, rec.after) || node.type !== rec.type) {
+      if (!node) outcomes.push({ path: rec.path, result: "missing" });
+      else if (sameAcl(node.acl, rec.before)) outcomes.push({ path: rec.path, result: "already" });
+      else if (!sameAcl(node.acl, rec.after) || node.type !== rec.type)
         outcomes.push({ path: rec.path, result: "changed-since", message: `now ${formatAclSpec(node.acl)}` });
-        continue;
-      }
-      if (dryRun) {
+      else {
+        restore.push({ rec, node, at: outcomes.length });
         outcomes.push({ path: rec.path, result: "restored" });
-        continue;
       }
-      writer ??= await store.openRun({ run, kind: "undo", of, target: targetId });
-      await writer.intend(rec.path, rec.type, node.acl, rec.before);
+    }
+    // A dry run reports what would be restored and writes nothing.
+    const toWrite = dryRun ? [] : restore;
+    if (toWrite.length > 0) {
+      writer = await store.openRun({ run, kind: "undo", of, target: targetId });
+      // Every intent first, in as few journal batches as the store makes of them, then the writes.
+      const w = writer;
+      await Promise.all(toWrite.map(({ rec, node }) => w.intend(rec.path, rec.type, node.acl, rec.before)));
+    }
+    for (const { rec, node, at } of toWrite) {
       try {
         await node.write(rec.before);
-        writer.outcome(rec.path, true);
-        outcomes.push({ path: rec.path, result: "restored" });
+        writer!.outcome(rec.path, true);
       } catch (err) {
         const e = toGsError(err, "GS_TARGET_IO", { location: rec.path });
-        writer.outcome(rec.path, false, { code: e.code, message: e.message });
-        outcomes.push({ path: rec.path, result: "failed", message: e.format() });
+        writer!.outcome(rec.path, false, { code: e.code, message: e.message });
+        outcomes[at] = { path: rec.path, result: "failed", message: e.format() };
       }
     }
     const count = (r: UndoOutcome["result"]) => outcomes.filter((o) => o.result === r).length;

@@ -1,5 +1,5 @@
-// A real target whose writes are replaced by a given failure, for tests of what a failed or
-// interrupted run leaves behind. Reads and walks stay the real thing.
+// A real target whose writes are replaced by a given failure, or held back, for tests of what a
+// failed or interrupted run leaves behind. Reads and walks stay the real thing.
 
 import type { Target, TargetNode } from "../../src/targets/target.ts";
 
@@ -10,6 +10,30 @@ export function withFailingWrites(target: Target, fail: (node: TargetNode) => Er
     if (!err) return node;
     return { path: node.path, type: node.type, acl: node.acl, write: () => Promise.reject(err) };
   };
+  return {
+    kind: target.kind,
+    fileExecuteDefault: target.fileExecuteDefault,
+    walk: (root, opts) => target.walk(root, { ...opts, visit: (n) => opts.visit(wrap(n)) }),
+    node: async (p) => {
+      const n = await target.node(p);
+      return n && wrap(n);
+    },
+    unknownPrincipals: (ps) => target.unknownPrincipals(ps),
+    close: () => target.close(),
+  };
+}
+
+/** Every write goes through `around(node, write)`, which decides when (and whether) it happens. */
+export function withWrites(
+  target: Target,
+  around: (node: TargetNode, write: () => Promise<void>) => Promise<void>,
+): Target {
+  const wrap = (node: TargetNode): TargetNode => ({
+    path: node.path,
+    type: node.type,
+    acl: node.acl,
+    write: (next) => around(node, () => node.write(next)),
+  });
   return {
     kind: target.kind,
     fileExecuteDefault: target.fileExecuteDefault,
