@@ -17,7 +17,9 @@ async function role(d: DaemonProcess): Promise<string | undefined> {
 /** Every path a daemon wrote, with the second it wrote it in (from its debug log). */
 function writeSeconds(d: DaemonProcess): Set<number> {
   return new Set(
-    d.logs.filter((l) => l.msg === "path changed").map((l) => Math.floor((l.time as number) / 1000)),
+    d.logs
+      .filter((l) => l.msg === "path changed")
+      .map((l) => Math.floor(Date.parse(l.time as string) / 1000)),
   );
 }
 

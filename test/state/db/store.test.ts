@@ -98,8 +98,10 @@ for (const dialect of ["postgres", "mysql"] as Dialect[]) {
           run,
           kind: "apply",
           time: "2026-11-29T12:00:01.000Z",
+          status: "interrupted",
           complete: false,
           changes: 3,
+          failed: 1,
         },
       );
       w.outcome("/wh/c", true);
@@ -114,6 +116,32 @@ for (const dialect of ["postgres", "mysql"] as Dialect[]) {
       const reloaded = await s.loadAdoptions();
       assert.deepEqual(reloaded.entries(), [{ p: "/wh/d", k: "user:u", v: 4 }]);
       await assert.rejects(s.readRun("nope"), (e) => isGsError(e, "GS_RUN_UNKNOWN"));
+      await l.release();
+    });
+
+    it("lists a run's trigger and status, and prunes the oldest ended runs but never a pending one or the newest", async () => {
+      const s = await store();
+      const l = lease(await s.tryAcquireWriter("apply"));
+      const ids = ["20261129T130001Z-000001", "20261129T130002Z-000002", "20261129T130003Z-000003"];
+      for (const run of ids) {
+        const w = await s.openRun({ run, kind: "apply", target: "posix", trigger: "schedule" });
+        await w.intend("/wh/a", "dir", parseAclSpec("user::rwx"), parseAclSpec("user::rwx,group:g:r-x"));
+        w.outcome("/wh/a", true);
+        await w.end({ entriesAdded: 1 });
+      }
+      const listed = (await s.listRuns()).filter((r) => ids.includes(r.run));
+      assert.deepEqual(
+        listed.map((r) => `${r.trigger} ${r.status} ${r.entriesAdded}`),
+        ["schedule complete 1", "schedule complete 1", "schedule complete 1"],
+      );
+      const before = (await s.listRuns()).length;
+      const removed = await s.pruneRuns(before - 2, new Set([ids[1]!]));
+      assert.ok(
+        !removed.includes(ids[1]!) && !removed.includes(ids[2]!),
+        "kept the pending and the newest run",
+      );
+      assert.equal(removed.length, 2);
+      await assert.rejects(s.readRun(removed[0]!), (e) => isGsError(e, "GS_RUN_UNKNOWN"));
       await l.release();
     });
 
