@@ -6,8 +6,8 @@ import type { Command } from "commander";
 import { DirStateStore } from "../reconcile/dir-store.ts";
 import { openStateStore } from "../reconcile/open-store.ts";
 import { copyState } from "../reconcile/state-copy.ts";
+import { targetId } from "../session/target.ts";
 import type { StateStore } from "../state/store.ts";
-import { targetId } from "../targets/create.ts";
 import { printJson } from "./common.ts";
 import { CONFIG_HELP, loadCliConfig } from "./config-file.ts";
 

@@ -7,7 +7,7 @@ import type { DesiredState } from "../compile/model.ts";
 import { desiredNotices } from "../compile/notices.ts";
 import { loadConfig } from "../config/load.ts";
 import type { Config } from "../config/types.ts";
-import { type Diagnostic, formatDiagnostic, GsError, toGsError } from "../errors.ts";
+import { type Diagnostic, formatDiagnostic, toGsError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { changedContexts } from "../reconcile/incremental.ts";
 import { unsyncedPaths } from "../reconcile/outcome.ts";
@@ -23,7 +23,8 @@ import type { Target } from "../targets/target.ts";
 import type { Readiness } from "./health.ts";
 import { type Job, triggerOf } from "./job.ts";
 import type { DaemonMetrics, RunResult } from "./metrics.ts";
-import { codeAt, describeProblems, logProblems, readinessOf } from "./run-report.ts";
+import { checkRestartOnly } from "./restart-only.ts";
+import { codeAt, describeProblems, logProblems, logRun, readinessOf } from "./run-report.ts";
 import { yieldingTarget } from "./yielding-target.ts";
 
 export interface ReconcilerOptions {
@@ -82,7 +83,7 @@ export class Reconciler {
   readiness(): Readiness {
     const { configError, sourceErrors, breaker, lastRun } = this;
     // A standby is healthy with valid sources: the leader's runs are not its own.
-    const standby = this.leadership !== undefined && !this.leadership().leader;
+    const standby = this.leadership?.().leader === false;
     return readinessOf({
       configError,
       sourceErrors,
@@ -142,14 +143,7 @@ export class Reconciler {
     let next: Config;
     try {
       next = loadConfig(this.config.file);
-      if (!isDeepStrictEqual(next.state, this.config.state) || next.daemon.ha !== this.config.daemon.ha)
-        throw new GsError(
-          "GS_CONFIG_INVALID",
-          "[state] and [daemon] ha cannot change while the daemon runs; restart it",
-          {
-            location: next.file,
-          },
-        );
+      checkRestartOnly(next, this.config);
     } catch (err) {
       const e = toGsError(err, "GS_CONFIG_INVALID");
       this.configError = codeAt(e.code, e.location);
@@ -279,18 +273,7 @@ export class Reconciler {
       for (const p of problems) this.metrics.error(p.code);
       logProblems(this.log, result.run, problems);
       this.metrics.run(outcome, seconds(), s, unsyncedPaths(result.plan).length);
-      this.log.info(
-        {
-          ...base,
-          run: result.run,
-          result: outcome,
-          journaled: result.journaled,
-          failed: result.failed,
-          durationMs: Math.round(seconds() * 1000),
-          summary: s,
-        },
-        `reconcile ${outcome}: ${s.changed} changed, ${s.unchanged} unchanged, ${s.problems} problem(s)`,
-      );
+      logRun(this.log, base, result, outcome, seconds());
       if (outcome === "interrupted") return false;
       this.lastRun =
         outcome === "success"

@@ -3,6 +3,7 @@
 
 import type { Logger } from "../log.ts";
 import type { PathProblem } from "../reconcile/plan.ts";
+import type { ApplyResult } from "../reconcile/run.ts";
 import type { Readiness } from "./health.ts";
 
 const MAX_LOGGED_PROBLEMS = 20;
@@ -58,4 +59,27 @@ export function readinessOf(s: ReadinessState): Readiness {
   if (!s.lastRun.ok)
     return { ready: false, reason: "last reconcile failed", errors: [s.lastRun.error ?? ""] };
   return { ready: true };
+}
+
+/** The one info line every daemon run ends with. */
+export function logRun(
+  log: Logger,
+  fields: Record<string, unknown>,
+  result: ApplyResult,
+  outcome: string,
+  seconds: number,
+): void {
+  const s = result.plan.summary;
+  log.info(
+    {
+      ...fields,
+      run: result.run,
+      result: outcome,
+      journaled: result.journaled,
+      failed: result.failed,
+      durationMs: Math.round(seconds * 1000),
+      summary: s,
+    },
+    `reconcile ${outcome}: ${s.changed} changed, ${s.unchanged} unchanged, ${s.problems} problem(s)`,
+  );
 }
