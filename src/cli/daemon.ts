@@ -5,6 +5,12 @@ import type { Command } from "commander";
 import { CliExit } from "./common.ts";
 import { CONFIG_HELP, loadCliConfig } from "./config-file.ts";
 
+/**
+ * Set once the daemon has stopped (drained, journaled, everything it owns closed): main then
+ * exits at once, so a handle some library left open cannot keep a stopped service alive.
+ */
+export let daemonStopped = false;
+
 interface DaemonOptions {
   config?: string;
   once?: boolean;
@@ -25,7 +31,11 @@ export function registerDaemon(program: Command): void {
         import("../log.ts"),
       ]);
       const log = createLogger({ level: config.log.level, format: config.log.format });
-      const code = await runDaemon({ config, log, once: opts.once ?? false });
-      if (code !== 0) throw new CliExit(code);
+      try {
+        const code = await runDaemon({ config, log, once: opts.once ?? false });
+        if (code !== 0) throw new CliExit(code);
+      } finally {
+        daemonStopped = true;
+      }
     });
 }

@@ -11,7 +11,7 @@ import { registerAccess } from "./access.ts";
 import { registerApply } from "./apply.ts";
 import { CliExit } from "./common.ts";
 import { configFileFor, withConfigArg } from "./config-file.ts";
-import { registerDaemon } from "./daemon.ts";
+import { daemonStopped, registerDaemon } from "./daemon.ts";
 import { registerExplain } from "./explain.ts";
 import { registerPlan } from "./plan.ts";
 import { registerReport } from "./report.ts";
@@ -73,9 +73,11 @@ function resolveConfigFile(argv: string[]): string {
 main(process.argv).then(
   (code) => {
     process.exitCode = code;
+    if (daemonStopped) process.exit(code);
   },
   (err) => {
     process.stderr.write(`${String(err)}\n`);
     process.exitCode = 1;
+    if (daemonStopped) process.exit(1);
   },
 );

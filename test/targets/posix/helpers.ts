@@ -39,8 +39,20 @@ export function xattrHex(p: string, name: string): string {
   }
 }
 
-export function fdCount(): number {
-  return fs.readdirSync("/proc/self/fd").length;
+/**
+ * Open descriptors of this process; with `under`, only those naming a path below it, so a
+ * descriptor the runtime opens or closes meanwhile (Node 24 does) cannot skew the count.
+ */
+export function fdCount(under?: string): number {
+  const fds = fs.readdirSync("/proc/self/fd");
+  if (under === undefined) return fds.length;
+  return fds.filter((fd) => {
+    try {
+      return fs.readlinkSync(`/proc/self/fd/${fd}`).startsWith(`${under}/`);
+    } catch {
+      return false; // closed between the listing and the readlink
+    }
+  }).length;
 }
 
 /** ACL text, xattrs, mode and ctime of everything below `dir`, to prove nothing there changed. */

@@ -50,7 +50,7 @@ describe("PosixTarget never writes through symlinks or special files", { timeout
   after(fixture.cleanup);
 
   it("skips symlinks, FIFOs, sockets and hard links with their reasons, and writes the rest", async () => {
-    const fds = fdCount();
+    const fds = fdCount(fixture.dir);
     const res = await collect(target, root, grantStaff);
     assert.deepEqual(res.visited.sort(), [root, path.join(root, "plain"), path.join(root, "sub")]);
     const reasons = Object.fromEntries(res.skipped.map((s) => [path.relative(root, s.path), s.reason]));
@@ -64,7 +64,7 @@ describe("PosixTarget never writes through symlinks or special files", { timeout
     });
     assert.match(getfacl(path.join(root, "plain")), /group:staff:rw-/);
     assert.equal(snapshot(outside), outsideBefore);
-    assert.equal(fdCount(), fds);
+    assert.equal(fdCount(fixture.dir), fds);
   });
 
   it("refuses single paths that are, or go through, symlinks and special files", async () => {
@@ -133,7 +133,7 @@ describe("PosixTarget never writes through symlinks or special files", { timeout
   });
 
   it("leaves visits pending while it walks on, writes each through its own fd, and returns with none open", async () => {
-    const fds = fdCount();
+    const fds = fdCount(fixture.dir);
     const waiting: (() => void)[] = [];
     const written: string[] = [];
     let openDuringWalk = 0;
@@ -146,7 +146,7 @@ describe("PosixTarget never writes through symlinks or special files", { timeout
           });
           // Settled only once every node was visited: the walk had them all pending at once.
           if (waiting.length === 3) {
-            openDuringWalk = fdCount() - fds;
+            openDuringWalk = fdCount(fixture.dir) - fds;
             setImmediate(() => {
               for (const w of waiting.splice(0)) w();
             });
@@ -156,11 +156,11 @@ describe("PosixTarget never writes through symlinks or special files", { timeout
     });
     assert.ok(openDuringWalk >= 3, `${openDuringWalk} fds held by pending visits`);
     assert.deepEqual(written.sort(), [root, path.join(root, "plain"), path.join(root, "sub")].sort());
-    assert.equal(fdCount(), fds);
+    assert.equal(fdCount(fixture.dir), fds);
   });
 
   it("rejects with a pending visit's failure after every other visit settled", async () => {
-    const fds = fdCount();
+    const fds = fdCount(fixture.dir);
     await assert.rejects(
       target.walk(root, {
         visit: (n) =>
@@ -169,11 +169,11 @@ describe("PosixTarget never writes through symlinks or special files", { timeout
       }),
       /late boom/,
     );
-    assert.equal(fdCount(), fds);
+    assert.equal(fdCount(fixture.dir), fds);
   });
 
   it("closes every fd when visit throws, when descend says no and on abort", async () => {
-    const fds = fdCount();
+    const fds = fdCount(fixture.dir);
     await assert.rejects(
       target.walk(root, {
         visit: (n) => {
@@ -191,7 +191,7 @@ describe("PosixTarget never writes through symlinks or special files", { timeout
       target.walk(root, { visit: () => ac.abort(), skip: () => {}, signal: ac.signal }),
       (e) => (e as Error).name === "AbortError",
     );
-    assert.equal(fdCount(), fds);
+    assert.equal(fdCount(fixture.dir), fds);
   });
 
   it("skips a mount below the root as another filesystem", async (t) => {
