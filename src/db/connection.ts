@@ -178,6 +178,22 @@ async function openPg(
   });
 }
 
+/** What every MySQL/MariaDB connection of ours is opened with, from its URL and password. */
+export function mysqlOptions(url: URL, password: string | undefined): mysql.ConnectionOptions {
+  return {
+    host: url.hostname || "localhost",
+    port: url.port ? Number(url.port) : 3306,
+    user: decodeURIComponent(url.username),
+    password,
+    database: decodeURIComponent(url.pathname.replace(/^\//, "")) || undefined,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    dateStrings: true,
+    charset: "utf8mb4",
+  };
+}
+
 async function openMysql(
   url: URL,
   where: string,
@@ -187,18 +203,7 @@ async function openMysql(
 ): Promise<DbSession> {
   let conn: mysql.Connection;
   try {
-    conn = await mysql.createConnection({
-      host: url.hostname || "localhost",
-      port: url.port ? Number(url.port) : 3306,
-      user: decodeURIComponent(url.username),
-      password,
-      database: decodeURIComponent(url.pathname.replace(/^\//, "")) || undefined,
-      connectTimeout: CONNECT_TIMEOUT_MS,
-      supportBigNumbers: true,
-      bigNumberStrings: true,
-      dateStrings: true,
-      charset: "utf8mb4",
-    });
+    conn = await mysql.createConnection(mysqlOptions(url, password));
   } catch (err) {
     throw fail(err, "cannot connect");
   }

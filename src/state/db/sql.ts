@@ -5,7 +5,7 @@ import { hostname } from "node:os";
 import mysql from "mysql2/promise";
 import pg from "pg";
 import type { DbConnection } from "../../config/types.ts";
-import { type Dialect, dialectOf, resolvePassword } from "../../db/connection.ts";
+import { type Dialect, dialectOf, mysqlOptions, resolvePassword } from "../../db/connection.ts";
 import { GsError } from "../../errors.ts";
 import { redactUrl } from "../../secrets.ts";
 
@@ -134,16 +134,7 @@ async function openMysql(
   let c: mysql.Connection;
   try {
     c = await mysql.createConnection({
-      host: url.hostname || "localhost",
-      port: url.port ? Number(url.port) : 3306,
-      user: decodeURIComponent(url.username),
-      password,
-      database: decodeURIComponent(url.pathname.replace(/^\//, "")) || undefined,
-      connectTimeout: CONNECT_TIMEOUT_MS,
-      supportBigNumbers: true,
-      bigNumberStrings: true,
-      dateStrings: true,
-      charset: "utf8mb4",
+      ...mysqlOptions(url, password),
       enableKeepAlive: true,
       keepAliveInitialDelay: keepAliveMs,
     });
