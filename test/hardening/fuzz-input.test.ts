@@ -19,6 +19,8 @@ import { grantsync } from "../helpers/cli.ts";
 import { makeScratch, type Scratch, SOAK, size, stateOf } from "../helpers/hardening.ts";
 
 const RUNS = size(500, 10_000);
+/** GRANTSYNC_SEED replays a run; fast-check prints the seed and path of a failure. */
+const SEED = Number(process.env.GRANTSYNC_SEED ?? Date.now() % 2 ** 31);
 const repo = new URL("../..", import.meta.url).pathname;
 const VALID_POLICY = readFileSync(join(repo, "config/sentry-provider.ini"), "utf8");
 const VALID_LOCATIONS = readFileSync(join(repo, "config/locations.ini"), "utf8");
@@ -125,7 +127,7 @@ function checkDiagnostics(ds: readonly Diagnostic[], texts: ReadonlyMap<string, 
   }
 }
 
-describe("fuzzing the inputs", { timeout: SOAK ? 1_800_000 : 60_000 }, () => {
+describe(`fuzzing the inputs (seed ${SEED})`, { timeout: SOAK ? 1_800_000 : 60_000 }, () => {
   let dir: string;
   before(() => {
     dir = mkdtempSync(join(tmpdir(), "gs-fuzz-"));
@@ -142,7 +144,7 @@ describe("fuzzing the inputs", { timeout: SOAK ? 1_800_000 : 60_000 }, () => {
         assert.equal(r.policy === undefined, r.errors.length > 0);
         for (const g of r.policy?.grants ?? []) assert.ok((g.privilege.source.line ?? 0) >= 1);
       }),
-      { numRuns: RUNS },
+      { numRuns: RUNS, seed: SEED },
     );
   });
 
@@ -176,7 +178,7 @@ describe("fuzzing the inputs", { timeout: SOAK ? 1_800_000 : 60_000 }, () => {
           }
         },
       ),
-      { numRuns: RUNS },
+      { numRuns: RUNS, seed: SEED },
     );
   });
 
@@ -195,7 +197,7 @@ describe("fuzzing the inputs", { timeout: SOAK ? 1_800_000 : 60_000 }, () => {
         }
         for (const r of config.target.roots) assert.ok(r.startsWith("/") && !/\/\.\.?(\/|$)|\0/.test(r), r);
       }),
-      { numRuns: RUNS },
+      { numRuns: RUNS, seed: SEED },
     );
   });
 });
