@@ -3,6 +3,7 @@
 
 import type { AclEntry } from "../acl/entry.ts";
 import type { LocationContext } from "../compile/model.ts";
+import { memo2 } from "../memo.ts";
 import { isUnder } from "../paths.ts";
 import type { ManagedLocation, ManagedState } from "./state.ts";
 
@@ -105,21 +106,13 @@ export function desiredEntriesFor(
   if (skip.size === 0) return entries;
   // One filtered list per (entries, skip) pair, so every path of a location gets the same array
   // (the engine memoises merges by the desired array's identity).
-  let bySkip = filtered.get(entries);
-  if (!bySkip) {
-    bySkip = new WeakMap();
-    filtered.set(entries, bySkip);
-  }
-  let kept = bySkip.get(skip);
-  if (!kept) {
-    kept = entries.filter((e) => !skip.has(`${e.type}:${e.name}`));
-    bySkip.set(skip, kept);
-  }
-  return kept;
+  return filtered(entries, skip);
 }
 
 const NO_ENTRIES: AclEntry[] = [];
-const filtered = new WeakMap<readonly AclEntry[], WeakMap<ReadonlySet<string>, AclEntry[]>>();
+const filtered = memo2((entries: readonly AclEntry[], skip: ReadonlySet<string>) =>
+  entries.filter((e) => !skip.has(`${e.type}:${e.name}`)),
+);
 
 const NO_KEYS: ReadonlySet<string> = new Set();
 const keySets = new WeakMap<readonly string[], ReadonlySet<string>>();

@@ -4,6 +4,7 @@
 import { type Acl, type AclEntry, entryKey, type Perm } from "../acl/entry.ts";
 import { type MergeResult, mergeAcl } from "../acl/merge.ts";
 import type { DesiredState } from "../compile/model.ts";
+import { memo, memo2 } from "../memo.ts";
 import type { AdoptionLog } from "../state/store.ts";
 import type { EntryCount, Target, TargetNode } from "../targets/target.ts";
 import { desiredEntriesFor, managedKeysFor, type NodeContext } from "./contexts.ts";
@@ -108,7 +109,16 @@ interface Merged {
 // Most paths of a tree share a handful of ACLs, and a target that caches its decoded ACLs (POSIX)
 // hands out the same Acl object for equal ones: merging once per (ACL, desired, managed) object
 // triple saves the per-path merge and its allocations. Paths with adoptions are merged each time.
-const merges = new WeakMap<Acl, WeakMap<readonly AclEntry[], WeakMap<ReadonlySet<string>, Merged>>>();
+const merges = memo2((current: Acl, desired: readonly AclEntry[]) =>
+  memo((managed: ReadonlySet<string>): Merged => {
+    const merged = computeMerge(current, desired, managed, NO_ADOPTIONS);
+    // Shared by every path with this ACL: nothing downstream may change it.
+    Object.freeze(merged.merge.next);
+    Object.freeze(merged.merge.released);
+    return merged;
+  }),
+);
+const NO_ADOPTIONS: ReadonlyMap<string, Perm> = new Map();
 
 function mergeFor(
   current: Acl,
@@ -117,25 +127,7 @@ function mergeFor(
   adopted: ReadonlyMap<string, Perm>,
 ): Merged {
   if (adopted.size > 0) return computeMerge(current, desired, managed, adopted);
-  let byDesired = merges.get(current);
-  if (!byDesired) {
-    byDesired = new WeakMap();
-    merges.set(current, byDesired);
-  }
-  let byManaged = byDesired.get(desired);
-  if (!byManaged) {
-    byManaged = new WeakMap();
-    byDesired.set(desired, byManaged);
-  }
-  let merged = byManaged.get(managed);
-  if (!merged) {
-    merged = computeMerge(current, desired, managed, adopted);
-    // Shared by every path with this ACL: nothing downstream may change it.
-    Object.freeze(merged.merge.next);
-    Object.freeze(merged.merge.released);
-    byManaged.set(managed, merged);
-  }
-  return merged;
+  return merges(current, desired)(managed);
 }
 
 function computeMerge(

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import type { Acl } from "../acl/entry.ts";
 import { aclToRecord } from "../acl/record.ts";
 import { GsError } from "../errors.ts";
+import { memo2 } from "../memo.ts";
 import type { NodeType } from "../targets/target.ts";
 import { encodeLine, type JournalStart, lineOf } from "./journal-record.ts";
 
@@ -187,24 +188,14 @@ export class JournalWriter {
 }
 
 // Most changed paths share a few (before, after) pairs of frozen ACL objects: their JSON is made once.
-const imagesCache = new WeakMap<Acl, WeakMap<Acl, string>>();
-
 function images(before: Acl, after: Acl): string {
-  const text = () =>
-    `"before":${JSON.stringify(aclToRecord(before))},"after":${JSON.stringify(aclToRecord(after))}`;
-  if (!Object.isFrozen(before) || !Object.isFrozen(after)) return text();
-  let byAfter = imagesCache.get(before);
-  if (!byAfter) {
-    byAfter = new WeakMap();
-    imagesCache.set(before, byAfter);
-  }
-  let cached = byAfter.get(after);
-  if (cached === undefined) {
-    cached = text();
-    byAfter.set(after, cached);
-  }
-  return cached;
+  if (!Object.isFrozen(before) || !Object.isFrozen(after)) return imagesText(before, after);
+  return frozenImages(before, after);
 }
+
+const imagesText = (before: Acl, after: Acl): string =>
+  `"before":${JSON.stringify(aclToRecord(before))},"after":${JSON.stringify(aclToRecord(after))}`;
+const frozenImages = memo2(imagesText);
 
 function writeError(file: string, err: unknown, paths: number): GsError {
   const code = (err as NodeJS.ErrnoException).code;

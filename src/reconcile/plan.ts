@@ -3,6 +3,7 @@
 
 import { type Acl, entryKey, isNamed, sortEntries } from "../acl/entry.ts";
 import { formatAclSpec, formatEntry } from "../acl/spec.ts";
+import { memo2 } from "../memo.ts";
 import type { NodeType, SkippedPath } from "../targets/target.ts";
 
 export interface PathChange {
@@ -97,34 +98,22 @@ interface AclDiff {
 
 // A tree's paths share a handful of (before, after) pairs, and targets that cache decoded ACLs and
 // the memoised merge hand out the same objects for them: one diff per pair, not per path.
-const diffs = new WeakMap<Acl, WeakMap<Acl, AclDiff>>();
-
-function aclDiff(before: Acl, after: Acl): AclDiff {
-  let byAfter = diffs.get(before);
-  if (!byAfter) {
-    byAfter = new WeakMap();
-    diffs.set(before, byAfter);
-  }
-  let d = byAfter.get(after);
-  if (!d) {
-    const beforeMap = new Map(before.map((e) => [entryKey(e), e]));
-    const afterMap = new Map(after.map((e) => [entryKey(e), e]));
-    d = {
-      before: formatAclSpec(sortEntries(before)),
-      after: formatAclSpec(sortEntries(after)),
-      // Frozen: every PathChange with this pair shares them.
-      added: Object.freeze(
-        after.filter((e) => beforeMap.get(entryKey(e))?.perm !== e.perm).map(formatEntry),
-      ) as string[],
-      removed: Object.freeze(
-        before.filter((e) => afterMap.get(entryKey(e))?.perm !== e.perm).map(formatEntry),
-      ) as string[],
-      ...namedDiff(before, after),
-    };
-    byAfter.set(after, d);
-  }
-  return d;
-}
+const aclDiff = memo2((before: Acl, after: Acl): AclDiff => {
+  const beforeMap = new Map(before.map((e) => [entryKey(e), e]));
+  const afterMap = new Map(after.map((e) => [entryKey(e), e]));
+  return {
+    before: formatAclSpec(sortEntries(before)),
+    after: formatAclSpec(sortEntries(after)),
+    // Frozen: every PathChange with this pair shares them.
+    added: Object.freeze(
+      after.filter((e) => beforeMap.get(entryKey(e))?.perm !== e.perm).map(formatEntry),
+    ) as string[],
+    removed: Object.freeze(
+      before.filter((e) => afterMap.get(entryKey(e))?.perm !== e.perm).map(formatEntry),
+    ) as string[],
+    ...namedDiff(before, after),
+  };
+});
 
 function namedDiff(before: Acl, after: Acl): Pick<AclDiff, "addedNamed" | "removedNamed" | "changedNamed"> {
   const beforeMap = new Map(before.filter(isNamed).map((e) => [entryKey(e), e]));
