@@ -4,8 +4,8 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { DirStateStore } from "../reconcile/dir-store.ts";
-import { openStateStore } from "../reconcile/open-store.ts";
 import { copyState } from "../reconcile/state-copy.ts";
+import { openStateStore } from "../session/store.ts";
 import { targetId } from "../session/target.ts";
 import type { StateStore } from "../state/store.ts";
 import { printJson } from "./common.ts";

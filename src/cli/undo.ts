@@ -4,9 +4,9 @@
 import type { Command } from "commander";
 import type { Config } from "../config/types.ts";
 import { lockHolder } from "../reconcile/lock.ts";
-import { openStateStore } from "../reconcile/open-store.ts";
 import { undoRun } from "../reconcile/undo.ts";
 import { renderRuns, renderUndo } from "../report/text.ts";
+import { openStateStore } from "../session/store.ts";
 import { createTarget, targetId } from "../session/target.ts";
 import { CliExit, confirm, printJson, stdoutStyle } from "./common.ts";
 import { CONFIG_HELP, configArg, loadCliConfig } from "./config-file.ts";
