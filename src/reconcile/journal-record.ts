@@ -1,39 +1,18 @@
 // One journal line: a JSON record whose last field is a checksum of the rest, so a record torn by a
 // crash or a full disk, or edited by hand, is told apart from one grantsync wrote.
 
-import { aclFromRecord, type EntryRecord } from "../acl/record.ts";
-import type { RunKind, RunTrigger } from "../state/model.ts";
-import type { NodeType } from "../targets/target.ts";
+import { aclFromRecord } from "../acl/record.ts";
+import type { JournalChange, JournalEnd, JournalFail, JournalStart } from "../state/model.ts";
 
-export type { RunKind, RunTrigger } from "../state/model.ts";
-
-export interface JournalStart {
-  t: "start";
-  run: string;
-  kind: RunKind;
-  time: string;
-  target: string;
-  /** For undo runs: the run being undone. */
-  of?: string;
-  user?: string;
-  trigger?: RunTrigger;
-}
-
-export interface JournalChange {
-  t: "change";
-  path: string;
-  type: NodeType;
-  before: EntryRecord[];
-  after: EntryRecord[];
-}
-
-/** A path that could not be written. */
-export interface JournalFail {
-  t: "fail";
-  path: string;
-  code?: string;
-  message?: string;
-}
+// The records both state stores share; only the outcome of a path is a directory's own.
+export type {
+  JournalChange,
+  JournalEnd,
+  JournalFail,
+  JournalStart,
+  RunKind,
+  RunTrigger,
+} from "../state/model.ts";
 
 /** Changes 1..upto of the run (counted in the order recorded) were written, unless one has a fail record. */
 export interface JournalDone {
@@ -42,12 +21,6 @@ export interface JournalDone {
 }
 
 export type JournalOutcome = JournalFail | JournalDone;
-
-export interface JournalEnd {
-  t: "end";
-  time: string;
-  summary: Record<string, number>;
-}
 
 export type JournalLine = JournalStart | JournalChange | JournalOutcome | JournalEnd;
 

@@ -3,12 +3,12 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Acl } from "../acl/entry.ts";
 import { aclFromRecord } from "../acl/record.ts";
 import { GsError } from "../errors.ts";
-import type { NodeType } from "../targets/target.ts";
+import type { JournalRecord, RunJournal } from "../state/model.ts";
 import { decodeLine, type JournalEnd, type JournalLine, type JournalStart } from "./journal-record.ts";
 
+export type { JournalRecord, RunJournal } from "../state/model.ts";
 export type {
   JournalChange,
   JournalEnd,
@@ -17,21 +17,6 @@ export type {
   RunKind,
   RunTrigger,
 } from "./journal-record.ts";
-
-export interface JournalRecord {
-  path: string;
-  type: NodeType;
-  before: Acl;
-  after: Acl;
-  /** done: written; fail: refused or failed; pending: the process died between intent and outcome. */
-  status: "done" | "fail" | "pending";
-}
-
-export interface RunJournal {
-  start: JournalStart;
-  end?: JournalEnd;
-  changes: JournalRecord[];
-}
 
 /** A line that is not a record grantsync wrote, at `file:line`. */
 export interface RefusedLine {

@@ -18,31 +18,12 @@ import {
 import { join } from "node:path";
 import type { Perm } from "../acl/entry.ts";
 import { GsError } from "../errors.ts";
+import { emptyState, type ManagedState } from "../state/model.ts";
 import { checkStateDir } from "./state-trust.ts";
 
 const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_APPEND, O_NOFOLLOW } = constants;
 
-export interface ManagedLocation {
-  objects: string[];
-  /** entryKey()s of entries we put on directories / regular files at and below this path. */
-  dir: string[];
-  file: string[];
-}
-
-export interface ManagedState {
-  version: 1;
-  /** The target this state belongs to (`posix` or `webhdfs:<nameservice>`); another target starts empty. */
-  target: string;
-  locations: Record<string, ManagedLocation>;
-  /** Per directory, the keys of the traverse entries (`--x`, access scope) we put there. */
-  traverse?: Record<string, string[]>;
-  /** Runs that died or ended unsettled: their journals say which entries they added, path by path. */
-  pending?: { runs: string[] };
-}
-
-export function emptyState(target: string): ManagedState {
-  return { version: 1, target, locations: {} };
-}
+export { emptyState, type ManagedLocation, type ManagedState } from "../state/model.ts";
 
 export class StateStore {
   readonly dir: string;

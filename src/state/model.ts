@@ -1,9 +1,9 @@
-// What a state holds, whichever store keeps it: managed entries per location, adoptions, and the
-// run journals (start, per-path intent and outcome, end), as plain data.
+// What a state holds, whichever store keeps it (a directory or a database): managed entries per
+// location, adoptions, and the run journals (start, per-path intent and outcome, end), as plain
+// data. Both stores write and read these same records; only how they are laid out differs.
 
 import type { Acl, Perm } from "../acl/entry.ts";
-import { aclFromRecord, type EntryRecord } from "../acl/record.ts";
-import { GsError } from "../errors.ts";
+import type { EntryRecord } from "../acl/record.ts";
 
 export type NodeKind = "dir" | "file";
 export type RunKind = "apply" | "undo";
@@ -22,6 +22,8 @@ export interface ManagedState {
   /** The target this state belongs to (`posix` or `webhdfs:<nameservice>`); another target starts empty. */
   target: string;
   locations: Record<string, ManagedLocation>;
+  /** Per directory, the keys of the traverse entries (`--x`, access scope) we put there. */
+  traverse?: Record<string, string[]>;
   /** Runs that died or ended unsettled: their journals say which entries they added, path by path. */
   pending?: { runs: string[] };
 }
@@ -57,8 +59,9 @@ export interface JournalChange {
   after: EntryRecord[];
 }
 
-export interface JournalOutcome {
-  t: "done" | "fail";
+/** A path that could not be written. */
+export interface JournalFail {
+  t: "fail";
   path: string;
   code?: string;
   message?: string;
@@ -69,8 +72,6 @@ export interface JournalEnd {
   time: string;
   summary: Record<string, number>;
 }
-
-export type JournalLine = JournalStart | JournalChange | JournalOutcome | JournalEnd;
 
 export interface JournalRecord {
   path: string;
@@ -135,34 +136,4 @@ export function runInfo(
     failed,
     ...Object.fromEntries(counts.map((k) => [k, summary[k]])),
   };
-}
-
-/**
- * Folds a run's records, in the order written, into one record per path with its last status. A
- * state is input like any other: a malformed change record refuses the run (`where` names it).
- */
-export function foldJournal(
-  start: JournalStart,
-  end: JournalEnd | undefined,
-  lines: Iterable<JournalChange | JournalOutcome>,
-  where: string,
-): RunJournal {
-  const changes = new Map<string, JournalRecord>();
-  for (const rec of lines) {
-    if (rec.t === "change") {
-      const before = aclFromRecord(rec.before);
-      const after = aclFromRecord(rec.after);
-      if (!before || !after || typeof rec.path !== "string" || (rec.type !== "dir" && rec.type !== "file")) {
-        throw new GsError("GS_JOURNAL", `run ${start.run} holds a malformed change record`, {
-          location: where,
-          input: rec.path,
-        });
-      }
-      changes.set(rec.path, { path: rec.path, type: rec.type, before, after, status: "pending" });
-    } else {
-      const c = changes.get(rec.path);
-      if (c) c.status = rec.t;
-    }
-  }
-  return { start, ...(end ? { end } : {}), changes: [...changes.values()] };
 }

@@ -5,8 +5,9 @@
 import type { Acl } from "../../acl/entry.ts";
 import { aclToRecord } from "../../acl/record.ts";
 import { GsError } from "../../errors.ts";
-import type { JournalChange, JournalOutcome, NodeKind } from "../model.ts";
+import type { JournalChange, NodeKind } from "../model.ts";
 import type { RunWriter } from "../store.ts";
+import type { JournalOutcome } from "./rows.ts";
 
 /** A batch this large is committed at once rather than at the end of the event loop's turn. */
 const MAX_BATCH = 2000;

@@ -7,9 +7,7 @@ import { GsError } from "../../errors.ts";
 import {
   type AdoptionRecord,
   emptyState,
-  foldJournal,
   type JournalChange,
-  type JournalOutcome,
   type JournalStart,
   type ManagedState,
   type RunInfo,
@@ -25,7 +23,16 @@ import {
 } from "../store.ts";
 import { type AdoptionSink, DbAdoptionLog } from "./adoptions.ts";
 import { LeaderLock, type LeaderOptions } from "./leader.ts";
-import { endOf, JOURNAL_COLUMNS, journalRow, json, lineOf, startOf } from "./rows.ts";
+import {
+  endOf,
+  foldJournal,
+  JOURNAL_COLUMNS,
+  type JournalOutcome,
+  journalRow,
+  json,
+  lineOf,
+  startOf,
+} from "./rows.ts";
 import { DbRunWriter, type JournalSink } from "./run-writer.ts";
 import { migrate } from "./schema.ts";
 import { inTransaction, openSql, type SqlConn } from "./sql.ts";
