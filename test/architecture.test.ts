@@ -125,10 +125,17 @@ describe("layering (docs/ARCHITECTURE.md)", () => {
     assert.deepEqual(bad, []);
   });
 
-  it("keeps acl and compile pure (no I/O modules, no logger)", () => {
+  it("keeps acl, compile and text pure (no I/O modules, no logger)", () => {
     const io = /^node:(fs|fs\/promises|net|http|https|child_process|dgram|dns|tls|worker_threads)$/;
-    const bad = ["acl", "compile"].flatMap((f) =>
+    const bad = ["acl", "compile", "text"].flatMap((f) =>
       importsOf(f).filter(({ to }) => io.test(to) || unitOf(to) === "log"),
+    );
+    assert.deepEqual(bad, []);
+  });
+
+  it("keeps the neutral helpers (memo, text) at the bottom: they import no other part of src/", () => {
+    const bad = ["memo", "text"].flatMap((f) =>
+      importsOf(f).filter(({ to }) => to.endsWith(".ts") && unitOf(to) !== f),
     );
     assert.deepEqual(bad, []);
   });

@@ -3,7 +3,7 @@
 
 import { readFile } from "node:fs/promises";
 import type { Diagnostic } from "../errors.ts";
-import { type IniEntry, lineAt, readShiroIni, splitQuotedList } from "../policy/shiro-ini.ts";
+import { type IniEntry, lineAt, readShiroIni, splitQuotedList } from "../text/shiro-ini.ts";
 import type { CatalogDatabase, CatalogLoadResult, CatalogTable, RawLocation } from "./model.ts";
 
 /** Every problem a locations file can have, and whether it stops the catalog from loading. */

@@ -2,10 +2,10 @@
 // mappings and per-database references, with a diagnostic for every problem and the line it starts on.
 
 import type { Diagnostic } from "../errors.ts";
+import { type IniEntry, type IniSection, lineAt, readShiroIni, splitQuotedList } from "../text/shiro-ini.ts";
 import { type PolicyCode, policyDiagnostic } from "./diagnostics.ts";
 import type { Privilege } from "./model.ts";
 import { parsePrivilege } from "./privilege.ts";
-import { type IniEntry, type IniSection, lineAt, readShiroIni, splitQuotedList } from "./shiro-ini.ts";
 import { type ValidationScope, validatePrivilege } from "./validate.ts";
 
 export interface RoleDefinition {

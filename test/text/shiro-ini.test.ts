@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { lineAt, readShiroIni, splitQuotedList } from "../../src/policy/shiro-ini.ts";
+import { lineAt, readShiroIni, splitQuotedList } from "../../src/text/shiro-ini.ts";
 
 const lines = (...l: string[]) => l.join("\n");
 
