@@ -18,7 +18,8 @@ import {
 import { join } from "node:path";
 import type { Perm } from "../acl/entry.ts";
 import { GsError } from "../errors.ts";
-import { emptyState, type ManagedState } from "../state/model.ts";
+import { AdoptionMap, adoptionRecords } from "../state/adoptions.ts";
+import { type AdoptionRecord, emptyState, type ManagedState } from "../state/model.ts";
 import { checkStateDir } from "./state-trust.ts";
 
 const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_APPEND, O_NOFOLLOW } = constants;
@@ -146,7 +147,7 @@ export function atomicWrite(file: string, data: string): void {
  * disk before the write that needs it, and compacted after a complete run.
  */
 export class AdoptionStore {
-  private readonly byPath = new Map<string, Map<string, Perm>>();
+  private readonly map = new AdoptionMap();
   private fd: number | undefined;
   private readonly file: string;
 
@@ -167,7 +168,7 @@ export class AdoptionStore {
       if (line === "") continue;
       const rec = parseAdoption(line);
       if (rec) {
-        this.applyRecord(rec.p, rec.k, rec.v);
+        this.map.apply(rec);
         continue;
       }
       if (i === lines.length - 1) break;
@@ -178,24 +179,15 @@ export class AdoptionStore {
   }
 
   get(path: string): ReadonlyMap<string, Perm> {
-    return this.byPath.get(path) ?? EMPTY;
+    return this.map.get(path);
   }
 
-  entries(): { p: string; k: string; v: Perm }[] {
-    const out: { p: string; k: string; v: Perm }[] = [];
-    for (const [p, m] of this.byPath) for (const [k, v] of m) out.push({ p, k, v });
-    return out;
-  }
-
-  get size(): number {
-    let n = 0;
-    for (const m of this.byPath.values()) n += m.size;
-    return n;
+  entries(): AdoptionRecord[] {
+    return this.map.entries();
   }
 
   record(path: string, adopted: ReadonlyMap<string, Perm>, released: readonly string[]): void {
-    for (const [k, v] of adopted) this.append(path, k, v);
-    for (const k of released) this.append(path, k, null);
+    for (const rec of adoptionRecords(path, adopted, released)) this.append(rec);
   }
 
   compact(): void {
@@ -209,7 +201,7 @@ export class AdoptionStore {
     this.fd = undefined;
   }
 
-  private append(p: string, k: string, v: Perm | null): void {
+  private append(rec: AdoptionRecord): void {
     if (this.fd === undefined) {
       const fd = openSync(this.file, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0o640);
       // A torn last line is cut off, so it neither swallows the next record nor sits mid-file later.
@@ -219,33 +211,17 @@ export class AdoptionStore {
         ftruncateSync(fd, Buffer.byteLength(text.slice(0, end)));
       this.fd = fd;
     }
-    writeSync(this.fd, `${adoptionLine(p, k, v)}\n`);
-    this.applyRecord(p, k, v);
-  }
-
-  private applyRecord(p: string, k: string, v: Perm | null): void {
-    let m = this.byPath.get(p);
-    if (v === null) {
-      m?.delete(k);
-      if (m && m.size === 0) this.byPath.delete(p);
-      return;
-    }
-    if (!m) {
-      m = new Map();
-      this.byPath.set(p, m);
-    }
-    m.set(k, v);
+    writeSync(this.fd, `${adoptionLine(rec.p, rec.k, rec.v)}\n`);
+    this.map.apply(rec);
   }
 }
-
-const EMPTY: ReadonlyMap<string, Perm> = new Map();
 
 /** One adoption record with a checksum over its fields, so a torn or edited record is detected. */
 function adoptionLine(p: string, k: string, v: Perm | null): string {
   return JSON.stringify({ p, k, v, c: digest(JSON.stringify([p, k, v])).slice(0, 16) });
 }
 
-function parseAdoption(line: string): { p: string; k: string; v: Perm | null } | undefined {
+function parseAdoption(line: string): AdoptionRecord | undefined {
   let rec: { p?: unknown; k?: unknown; v?: unknown; c?: unknown };
   try {
     rec = JSON.parse(line) as typeof rec;

@@ -2,6 +2,7 @@
 // with the next journal batch (or on flush), so each is durable before the write that relies on it.
 
 import type { Perm } from "../../acl/entry.ts";
+import { AdoptionMap, adoptionRecords } from "../adoptions.ts";
 import type { AdoptionRecord } from "../model.ts";
 import type { AdoptionLog } from "../store.ts";
 
@@ -10,25 +11,25 @@ export interface AdoptionSink {
   writeAdoptions(records: AdoptionRecord[], replace: boolean): Promise<void>;
 }
 
-const EMPTY: ReadonlyMap<string, Perm> = new Map();
-
 export class DbAdoptionLog implements AdoptionLog {
-  private readonly byPath = new Map<string, Map<string, Perm>>();
+  private readonly map = new AdoptionMap();
   private staged: AdoptionRecord[] = [];
   private readonly sink: AdoptionSink;
 
   constructor(sink: AdoptionSink, records: Iterable<AdoptionRecord>) {
     this.sink = sink;
-    for (const r of records) this.apply(r);
+    for (const r of records) this.map.apply(r);
   }
 
   get(path: string): ReadonlyMap<string, Perm> {
-    return this.byPath.get(path) ?? EMPTY;
+    return this.map.get(path);
   }
 
   record(path: string, adopted: ReadonlyMap<string, Perm>, released: readonly string[]): void {
-    for (const [k, v] of adopted) this.stage({ p: path, k, v });
-    for (const k of released) this.stage({ p: path, k, v: null });
+    for (const r of adoptionRecords(path, adopted, released)) {
+      this.staged.push(r);
+      this.map.apply(r);
+    }
   }
 
   /** What was recorded since the last commit; the caller commits it in its own transaction. */
@@ -48,27 +49,6 @@ export class DbAdoptionLog implements AdoptionLog {
   }
 
   entries(): AdoptionRecord[] {
-    const out: AdoptionRecord[] = [];
-    for (const [p, m] of this.byPath) for (const [k, v] of m) out.push({ p, k, v });
-    return out;
-  }
-
-  private stage(r: AdoptionRecord): void {
-    this.staged.push(r);
-    this.apply(r);
-  }
-
-  private apply({ p, k, v }: AdoptionRecord): void {
-    let m = this.byPath.get(p);
-    if (v === null) {
-      m?.delete(k);
-      if (m && m.size === 0) this.byPath.delete(p);
-      return;
-    }
-    if (!m) {
-      m = new Map();
-      this.byPath.set(p, m);
-    }
-    m.set(k, v);
+    return this.map.entries();
   }
 }
