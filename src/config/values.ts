@@ -1,11 +1,17 @@
 // Checks of single config values the daemon and the sources would otherwise reject later: cron
 // schedule (node-cron's own validator), time zone, listen address, database URLs.
 
-import cron from "node-cron";
+import { createRequire } from "node:module";
+
+// Loaded when a schedule is given (the default one is not checked): validating the config is part
+// of every CLI run, and node-cron would add its load time to each. Its CommonJS build: the check is
+// synchronous, inside the config schema.
+const require = createRequire(import.meta.url);
+const nodeCron = (): typeof import("node-cron").default => require("node-cron");
 
 /** Why node-cron would refuse the expression, or undefined when it accepts it. */
 export function scheduleProblem(expression: string): string | undefined {
-  const check = cron.validateDetailed(expression);
+  const check = nodeCron().validateDetailed(expression);
   if (check.valid) return undefined;
   return `"${expression}" is not a cron expression (${check.errors.map((e) => `${e.field}: ${e.message}`).join("; ")})`;
 }

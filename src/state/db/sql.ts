@@ -2,10 +2,16 @@
 // a small interface: `?` parameters, rows as text, and a callback when the connection is gone.
 
 import { hostname } from "node:os";
-import mysql from "mysql2/promise";
-import pg from "pg";
+import type { Connection as MysqlConnection, ResultSetHeader } from "mysql2/promise";
 import type { DbConnection } from "../../config/types.ts";
-import { type Dialect, dialectOf, mysqlOptions, resolvePassword } from "../../db/connection.ts";
+import {
+  type Dialect,
+  dialectOf,
+  loadMysql,
+  loadPg,
+  mysqlOptions,
+  resolvePassword,
+} from "../../db/connection.ts";
 import { GsError } from "../../errors.ts";
 import { redactUrl } from "../../secrets.ts";
 
@@ -83,6 +89,7 @@ async function openPg(
 ) {
   const noPassword = new URL(url.toString());
   noPassword.password = "";
+  const pg = await loadPg();
   const client = new pg.Client({
     connectionString: noPassword.toString(),
     password,
@@ -131,9 +138,9 @@ async function openMysql(
   keepAliveMs: number,
   wrap: Wrap,
 ): Promise<SqlConn> {
-  let c: mysql.Connection;
+  let c: MysqlConnection;
   try {
-    c = await mysql.createConnection({
+    c = await (await loadMysql()).createConnection({
       ...mysqlOptions(url, password),
       enableKeepAlive: true,
       keepAliveInitialDelay: keepAliveMs,
@@ -157,7 +164,7 @@ async function openMysql(
     dialect: "mysql",
     where,
     query: async (sql, params = []) => textRows((await exec(sql, params)) as Record<string, unknown>[]),
-    run: async (sql, params = []) => ((await exec(sql, params)) as mysql.ResultSetHeader).affectedRows,
+    run: async (sql, params = []) => ((await exec(sql, params)) as ResultSetHeader).affectedRows,
     onGone: ended.add,
     close: async () => {
       await c.end().catch(() => c.destroy());
