@@ -1,21 +1,9 @@
-// The one place where Sentry actions become permission bits, and bits become ACL entries
-// for directories (with execute, plus default entries) and for files (execute per target).
+// The one place where permission bits become ACL entries: for directories (with execute, plus default
+// entries) and for files (execute per target). Actions become bits by the config's table, whose
+// defaults (Sentry's HDFS sync) sit beside `Action` in policy/model.ts.
 
-import { type AclEntry, entry, type Perm, R, W, X } from "../acl/entry.ts";
-import type { Action, Principal } from "../policy/model.ts";
-
-/** Sentry's HDFS sync: SELECT → read, INSERT → write, ALL/OWNER → both; the rest give nothing. */
-export const DEFAULT_ACTION_PERMS: Readonly<Record<Action, Perm>> = {
-  select: R,
-  insert: W,
-  all: R | W,
-  owner: R | W,
-  alter: 0,
-  create: 0,
-  drop: 0,
-  index: 0,
-  lock: 0,
-};
+import { type AclEntry, entry, type Perm, X } from "../acl/entry.ts";
+import type { Principal } from "../policy/model.ts";
 
 export interface EntryShape {
   /** Execute on files too (HDFS mirrors Sentry's r-x/-wx/rwx; POSIX gives none). */

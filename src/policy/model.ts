@@ -1,11 +1,28 @@
 // The policy model every grant source produces (Sentry INI files, the Sentry DB store, Ranger, Hive's
 // own grants): flat grants of one privilege, through one role, to one group or user, with their source.
 
+import { type Perm, R, W } from "../acl/entry.ts";
 import type { Principal } from "../acl/principal.ts";
 import type { Diagnostic } from "../errors.ts";
 import type { RangerRules } from "./ranger/rules.ts";
 
 export type Action = "select" | "insert" | "alter" | "create" | "drop" | "index" | "lock" | "all" | "owner";
+
+/**
+ * What an action grants on the files of the objects it reaches, as Sentry's HDFS sync has it:
+ * SELECT → read, INSERT → write, ALL/OWNER → both; the rest give nothing. `[compile]` overrides it.
+ */
+export const DEFAULT_ACTION_PERMS: Readonly<Record<Action, Perm>> = {
+  select: R,
+  insert: W,
+  all: R | W,
+  owner: R | W,
+  alter: 0,
+  create: 0,
+  drop: 0,
+  index: 0,
+  lock: 0,
+};
 
 /** Where a grant or privilege came from, so `explain` can name it. */
 export interface SourceRef {

@@ -4,8 +4,13 @@ import { formatAclSpec } from "../../src/acl/spec.ts";
 import type { Catalog, RawLocation } from "../../src/catalog/model.ts";
 import { compileDesired } from "../../src/compile/desired.ts";
 import { resolveLocation } from "../../src/compile/locations.ts";
-import { DEFAULT_ACTION_PERMS } from "../../src/compile/mapping.ts";
-import type { Action, Grant, Policy, Privilege } from "../../src/policy/model.ts";
+import {
+  type Action,
+  DEFAULT_ACTION_PERMS,
+  type Grant,
+  type Policy,
+  type Privilege,
+} from "../../src/policy/model.ts";
 
 const src = { file: "policy.ini", line: 1 };
 function grant(kind: "group" | "user", name: string, priv: Partial<Privilege> & { action: Action }): Grant {
