@@ -2,24 +2,12 @@
 // locations; only their syntax is checked here, roots and targets are decided when they are mapped.
 
 import { readFile } from "node:fs/promises";
-import type { Diagnostic } from "../errors.ts";
+import { type Diagnostic, type FileProblemCode, severityOf } from "../errors.ts";
 import { type IniEntry, lineAt, readShiroIni, splitQuotedList } from "../text/shiro-ini.ts";
 import type { CatalogDatabase, CatalogLoadResult, CatalogTable, RawLocation } from "./model.ts";
 
-/** Every problem a locations file can have, and whether it stops the catalog from loading. */
-export const LOCATIONS_DIAGNOSTICS = {
-  GS_CATALOG_READ: "error",
-  GS_CATALOG_SYNTAX: "error",
-  GS_CATALOG_UNKNOWN_SECTION: "error",
-  GS_CATALOG_TABLE_NAME: "error",
-  GS_CATALOG_EMPTY_VALUE: "error",
-  GS_CATALOG_DUPLICATE: "error",
-  GS_CATALOG_INVALID: "error",
-  GS_CATALOG_UNKNOWN_TABLE: "error",
-  GS_CATALOG_UNKNOWN_DATABASE: "warning",
-} as const;
-
-type LocationsCode = keyof typeof LOCATIONS_DIAGNOSTICS;
+/** Every problem a locations file can have: the catalog's GS_CATALOG_ codes, each with its severity. */
+type LocationsCode = Extract<FileProblemCode, `GS_CATALOG_${string}`>;
 
 const SECTIONS = ["databases", "tables", "partitions"];
 
@@ -154,7 +142,7 @@ function tableName(entry: IniEntry, report: Report): { db: string; table: string
 }
 
 function diagnostic(code: LocationsCode, message: string, file: string, line?: number): Diagnostic {
-  return { severity: LOCATIONS_DIAGNOSTICS[code], code, message, file, ...(line ? { line } : {}) };
+  return { severity: severityOf(code), code, message, file, ...(line ? { line } : {}) };
 }
 
 function toResult(

@@ -1,7 +1,7 @@
 // The reconcile walk: for every path under the managed locations, observe its ACL, merge in the
 // desired entries while keeping everyone else's, and hand each difference to plan or apply.
 
-import { type GsError, toGsError } from "../errors.ts";
+import { type GsError, targetFamily, toGsError } from "../errors.ts";
 import { findRoot } from "../paths.ts";
 import type { SkippedPath, TargetNode } from "../targets/target.ts";
 import { ContextResolver, walkRoots } from "./contexts.ts";
@@ -129,11 +129,14 @@ async function decideAlone(
 }
 
 /**
- * No NameNode answered after the retries, or none accepts our credentials: every further root and
- * path would only fail the same way, so the run stops here rather than report success with problems.
+ * The target does not answer (no NameNode after the retries) or refuses our credentials: every
+ * further root and path would only fail the same way, so the run stops here rather than report
+ * success with problems. Targets raise these families (or codes that declare one); the engine
+ * knows no target's own codes.
  */
 export function targetUnreachable(e: GsError): boolean {
-  return e.code === "GS_WEBHDFS_UNAVAILABLE" || e.code === "GS_WEBHDFS_AUTH";
+  const family = targetFamily(e.code);
+  return family === "GS_TARGET_UNAVAILABLE" || family === "GS_TARGET_AUTH";
 }
 
 /** An unreachable target, a journal that can no longer be written ahead, or a lost writer lease: no path may follow. */

@@ -3,6 +3,7 @@
 
 import { type Acl, entryKey, isNamed, sortEntries } from "../acl/entry.ts";
 import { formatAclSpec, formatEntry } from "../acl/spec.ts";
+import type { ErrorCode } from "../errors.ts";
 import { memo2 } from "../memo.ts";
 import type { NodeType, SkippedPath } from "../targets/target.ts";
 
@@ -32,7 +33,7 @@ export interface ObjectSummary {
 
 export interface PathProblem {
   path: string;
-  code: string;
+  code: ErrorCode;
   message: string;
   principals?: string[];
 }

@@ -14,7 +14,7 @@ import type { RunTrigger } from "./journal-record.ts";
 import { newRunId } from "./journal-writer.ts";
 import { withWriter } from "./lease.ts";
 import { ownedByPendingRuns } from "./ownership.ts";
-import { type Plan, PlanBuilder } from "./plan.ts";
+import { type PathProblem, type Plan, PlanBuilder } from "./plan.ts";
 import { type ProgressListener, progressReporter } from "./progress.ts";
 import { finalState, intentState, mayRemove } from "./state-transitions.ts";
 
@@ -265,7 +265,7 @@ function verifySaved(current: Plan, saved: Plan): void {
 
 interface PrincipalSkips {
   keys: Set<string>;
-  problems: { path: string; code: string; message: string; principals: string[] }[];
+  problems: Required<PathProblem>[];
 }
 
 async function principalSkips(session: Session): Promise<PrincipalSkips> {
@@ -278,7 +278,7 @@ async function principalSkips(session: Session): Promise<PrincipalSkips> {
   }
   const problems = [...keys].map((k) => ({
     path: "",
-    code: "GS_PRINCIPAL_UNKNOWN",
+    code: "GS_PRINCIPAL_UNKNOWN" as const,
     message: `${k} does not exist on the target; its entries are skipped`,
     principals: [k],
   }));

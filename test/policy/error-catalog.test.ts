@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { formatDiagnostic } from "../../src/errors.ts";
-import { POLICY_DIAGNOSTICS, type PolicyCode } from "../../src/policy/diagnostics.ts";
+import { ERROR_CODES, formatDiagnostic } from "../../src/errors.ts";
+import type { PolicyCode } from "../../src/policy/diagnostics.ts";
 import { loadPolicyFile } from "../../src/policy/file-source.ts";
 import { tempFiles } from "./temp-dir.ts";
 
@@ -47,8 +47,8 @@ describe("policy error catalog", () => {
   }
 
   it("covers every error code of the catalog in these tests or the read tests", () => {
-    const errorCodes = Object.entries(POLICY_DIAGNOSTICS)
-      .filter(([, d]) => d.severity === "error")
+    const errorCodes = Object.entries(ERROR_CODES)
+      .filter(([c, d]) => c.startsWith("GS_POLICY_") && "severity" in d && d.severity === "error")
       .map(([c]) => c);
     const untested = errorCodes.filter((c) => !CASES.some((k) => k.code === c));
     assert.deepEqual(untested, ["GS_POLICY_READ", "GS_POLICY_SECTION_MISSING"]);
