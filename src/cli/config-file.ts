@@ -44,12 +44,12 @@ export function configArg(file: string | undefined): string {
   return ` --config ${shellWord(file)}`;
 }
 
-/** Every `grantsync CMD …` quoted in a hint, given the config flag it needs to run as printed. */
+/** Every `grantsync CMD …` (or `grantsync state CMD …`) quoted in a hint, given the config flag it needs to run as printed. */
 export function withConfigArg(text: string, file: string | undefined): string {
   const arg = configArg(file);
   return arg === ""
     ? text
-    : text.replace(/`grantsync ([a-z]+)/g, (_m, cmd: string) => `\`grantsync ${cmd}${arg}`);
+    : text.replace(/`grantsync ((?:state )?[a-z]+)/g, (_m, cmd: string) => `\`grantsync ${cmd}${arg}`);
 }
 
 function shellWord(s: string): string {

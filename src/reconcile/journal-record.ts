@@ -48,10 +48,13 @@ export function encodeLine(rec: JournalLine): string {
   return lineOf(JSON.stringify(rec));
 }
 
+/** Why a line without a checksum is refused: torn, or written before records carried one. */
+export const NO_CHECKSUM = "the record has no checksum";
+
 /** The record a line holds, or why it is refused (never quoting the line: it may be anything). */
 export function decodeLine(raw: string): JournalLine | { refused: string } {
   const m = SUFFIX.exec(raw);
-  if (!m) return { refused: "the record has no checksum" };
+  if (!m) return { refused: NO_CHECKSUM };
   const body = `${raw.slice(0, -SUFFIX_LENGTH)}}`;
   if (checksum(body) !== m[1]) return { refused: "the record's checksum does not match: torn or edited" };
   let rec: unknown;

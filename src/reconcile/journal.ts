@@ -6,7 +6,14 @@ import { join } from "node:path";
 import { aclFromRecord } from "../acl/record.ts";
 import { GsError } from "../errors.ts";
 import type { JournalRecord, RunJournal } from "../state/model.ts";
-import { decodeLine, type JournalEnd, type JournalLine, type JournalStart } from "./journal-record.ts";
+import {
+  decodeLine,
+  type JournalEnd,
+  type JournalLine,
+  type JournalStart,
+  NO_CHECKSUM,
+} from "./journal-record.ts";
+import { UPGRADE_HINT } from "./state.ts";
 
 export type { JournalRecord, RunJournal } from "../state/model.ts";
 export type {
@@ -66,6 +73,7 @@ export function parseJournal(text: string, file: string): RunJournal {
   if (bad) {
     throw new GsError("GS_JOURNAL", `${bad.reason} (${scanned.refused.length} line(s) refused)`, {
       location: bad.location,
+      ...(bad.reason === NO_CHECKSUM ? { hint: UPGRADE_HINT } : {}),
     });
   }
   let start: JournalStart | undefined;

@@ -67,7 +67,10 @@ export class StateStore {
     if (text === undefined) return emptyState(target);
     // Never quoted: the message of a JSON error would carry the file's bytes to logs and /readyz.
     const refuse = (why: string) =>
-      new GsError("GS_STATE", `${why}; nothing was written`, { location: this.stateFile });
+      new GsError("GS_STATE", `${why}; nothing was written`, {
+        location: this.stateFile,
+        hint: UPGRADE_HINT,
+      });
     let parsed: ManagedState & { checksum?: unknown };
     try {
       parsed = JSON.parse(text) as ManagedState & { checksum?: unknown };
@@ -98,6 +101,10 @@ export class StateStore {
     return store;
   }
 }
+
+/** Torn, edited, or written by a grantsync from before records carried checksums. */
+export const UPGRADE_HINT =
+  "If an earlier grantsync wrote this state, `grantsync state upgrade` converts it (try --dry-run first); otherwise restore the state directory from a backup, or remove the damaged file: grantsync then forgets what that file recorded but never removes anyone's entries.";
 
 function digest(text: string): string {
   return createHash("sha256").update(text).digest("hex");
@@ -174,6 +181,7 @@ export class AdoptionStore {
       if (i === lines.length - 1) break;
       throw new GsError("GS_STATE", `record ${i + 1} is not intact (torn or edited); nothing was written`, {
         location: `${this.file}:${i + 1}`,
+        hint: UPGRADE_HINT,
       });
     }
   }
@@ -217,11 +225,11 @@ export class AdoptionStore {
 }
 
 /** One adoption record with a checksum over its fields, so a torn or edited record is detected. */
-function adoptionLine(p: string, k: string, v: Perm | null): string {
+export function adoptionLine(p: string, k: string, v: Perm | null): string {
   return JSON.stringify({ p, k, v, c: digest(JSON.stringify([p, k, v])).slice(0, 16) });
 }
 
-function parseAdoption(line: string): AdoptionRecord | undefined {
+export function parseAdoption(line: string): AdoptionRecord | undefined {
   let rec: { p?: unknown; k?: unknown; v?: unknown; c?: unknown };
   try {
     rec = JSON.parse(line) as typeof rec;
