@@ -69,18 +69,29 @@ const STEPS: Step[] = [
         code VARCHAR(64), message TEXT, epoch BIGINT NOT NULL, KEY gs_journal_run (run, seq)) ${MY}`,
     ],
   },
+  // 2: the traverse entries we put on directories (version 1 kept none, so none to carry over).
+  {
+    postgres: ["CREATE TABLE IF NOT EXISTS gs_traverse (path text PRIMARY KEY, entries text NOT NULL)"],
+    mysql: [
+      `CREATE TABLE IF NOT EXISTS gs_traverse (path_hash CHAR(64) PRIMARY KEY, path TEXT NOT NULL,
+        entries LONGTEXT NOT NULL) ${MY}`,
+    ],
+  },
 ];
 
 export const SCHEMA_VERSION = STEPS.length;
 
-/** Brings the schema to SCHEMA_VERSION; refuses a database migrated by a newer grantsync. */
-export async function migrate(conn: SqlConn): Promise<void> {
+/**
+ * Brings the schema to SCHEMA_VERSION (tests name an older `version` to build a database as an
+ * older grantsync left it); refuses a database migrated by a newer grantsync.
+ */
+export async function migrate(conn: SqlConn, version = SCHEMA_VERSION): Promise<void> {
   if (conn.dialect === "postgres") {
     // DDL is transactional here, and concurrent CREATE TABLE IF NOT EXISTS still collides on
     // pg_type: the transaction-scoped lock makes the second host wait, then find everything done.
     await inTransaction(conn, async () => {
       await conn.query("SELECT pg_advisory_xact_lock(?)", [PG_MIGRATE_KEY.toString()]);
-      await runSteps(conn);
+      await runSteps(conn, version);
     });
     return;
   }
@@ -93,13 +104,13 @@ export async function migrate(conn: SqlConn): Promise<void> {
     });
   }
   try {
-    await runSteps(conn);
+    await runSteps(conn, version);
   } finally {
     await conn.query("SELECT RELEASE_LOCK(?) AS ok", [name]).catch(() => {});
   }
 }
 
-async function runSteps(conn: SqlConn): Promise<void> {
+async function runSteps(conn: SqlConn, version: number): Promise<void> {
   await conn.run(
     conn.dialect === "postgres"
       ? "CREATE TABLE IF NOT EXISTS gs_schema (id integer PRIMARY KEY, version integer NOT NULL)"
@@ -114,7 +125,7 @@ async function runSteps(conn: SqlConn): Promise<void> {
       { location: conn.where, hint: "Upgrade grantsync on this host to the version the other hosts run." },
     );
   }
-  for (let v = current + 1; v <= SCHEMA_VERSION; v++) {
+  for (let v = current + 1; v <= version; v++) {
     for (const sql of STEPS[v - 1]![conn.dialect]) await conn.run(sql);
     await conn.run(
       v === 1

@@ -201,3 +201,15 @@ export async function inTransaction<T>(conn: SqlConn, fn: () => Promise<T>): Pro
     throw err;
   }
 }
+
+/** Rows per INSERT: well under PostgreSQL's 65535 parameters and MySQL's packet size. */
+const CHUNK = 500;
+
+/** Inserts `rows` (each one value per column of `into`) in as few statements as the limits allow. */
+export async function insertRows(conn: SqlConn, into: string, rows: readonly unknown[][]): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const chunk = rows.slice(i, i + CHUNK);
+    const one = `(${chunk[0]!.map(() => "?").join(", ")})`;
+    await conn.run(`INSERT INTO ${into} VALUES ${chunk.map(() => one).join(", ")}`, chunk.flat());
+  }
+}

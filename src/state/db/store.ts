@@ -1,12 +1,10 @@
 // The state in PostgreSQL or MySQL/MariaDB: every write is one transaction that first reads the
 // leader epoch under a share lock and refuses to commit under an epoch that is no longer current.
 
-import { createHash } from "node:crypto";
 import type { DbConnection } from "../../config/types.ts";
 import { GsError } from "../../errors.ts";
 import {
   type AdoptionRecord,
-  emptyState,
   type JournalChange,
   type JournalStart,
   type ManagedState,
@@ -23,22 +21,19 @@ import {
 } from "../store.ts";
 import { type AdoptionSink, DbAdoptionLog } from "./adoptions.ts";
 import { LeaderLock, type LeaderOptions } from "./leader.ts";
+import { readManaged, writeManaged } from "./managed.ts";
 import {
   endOf,
   foldJournal,
   JOURNAL_COLUMNS,
   type JournalOutcome,
   journalRow,
-  json,
   lineOf,
   startOf,
 } from "./rows.ts";
 import { DbRunWriter, type JournalSink } from "./run-writer.ts";
 import { migrate } from "./schema.ts";
-import { inTransaction, openSql, type SqlConn } from "./sql.ts";
-
-/** Rows per INSERT: well under PostgreSQL's 65535 parameters and MySQL's packet size. */
-const CHUNK = 500;
+import { insertRows, inTransaction, openSql, type SqlConn } from "./sql.ts";
 
 export class DbStateStore implements StateStore, AdoptionSink, JournalSink {
   readonly where: string;
@@ -77,41 +72,11 @@ export class DbStateStore implements StateStore, AdoptionSink, JournalSink {
   }
 
   async loadManaged(target: string): Promise<ManagedState> {
-    return this.serial(async () => {
-      const [head] = await this.conn.query("SELECT target, pending FROM gs_state WHERE id = 1");
-      if (!head || head.target !== target) return emptyState(target);
-      const state: ManagedState = emptyState(target);
-      for (const r of await this.conn.query("SELECT path, objects, dir, file FROM gs_location")) {
-        state.locations[r.path!] = {
-          objects: json(r.objects, this.where),
-          dir: json(r.dir, this.where),
-          file: json(r.file, this.where),
-        };
-      }
-      if (head.pending) state.pending = { runs: json(head.pending, this.where) };
-      return state;
-    });
+    return this.serial(() => readManaged(this.conn, target));
   }
 
   saveManaged(state: ManagedState): Promise<void> {
-    return this.fenced(async (epoch) => {
-      await this.conn.run("DELETE FROM gs_state");
-      await this.conn.run("DELETE FROM gs_location");
-      await this.conn.run("INSERT INTO gs_state (id, target, pending, epoch) VALUES (1, ?, ?, ?)", [
-        state.target,
-        state.pending ? JSON.stringify(state.pending.runs) : null,
-        epoch,
-      ]);
-      const mysql = this.conn.dialect === "mysql";
-      const rows = Object.entries(state.locations).map(([path, l]) => [
-        ...(mysql ? [createHash("sha256").update(path).digest("hex")] : []),
-        path,
-        JSON.stringify(l.objects),
-        JSON.stringify(l.dir),
-        JSON.stringify(l.file),
-      ]);
-      await this.insert(`gs_location (${mysql ? "path_hash, " : ""}path, objects, dir, file)`, rows);
-    });
+    return this.fenced((epoch) => writeManaged(this.conn, state, epoch));
   }
 
   async loadAdoptions(): Promise<AdoptionLog> {
@@ -256,7 +221,8 @@ export class DbStateStore implements StateStore, AdoptionSink, JournalSink {
   }
 
   private async insertBatch(run: string, lines: (JournalChange | JournalOutcome)[], epoch: number) {
-    await this.insert(
+    await insertRows(
+      this.conn,
       JOURNAL_COLUMNS,
       lines.map((l) => journalRow(run, l, epoch)),
     );
@@ -264,17 +230,10 @@ export class DbStateStore implements StateStore, AdoptionSink, JournalSink {
   }
 
   private insertAdoptions(records: readonly AdoptionRecord[], epoch: number): Promise<void> {
-    return this.insert(
+    return insertRows(
+      this.conn,
       "gs_adoption (path, entry, perm, epoch)",
       records.map((a) => [a.p, a.k, a.v === null ? null : String(a.v), epoch]),
     );
-  }
-
-  private async insert(into: string, rows: unknown[][]): Promise<void> {
-    for (let i = 0; i < rows.length; i += CHUNK) {
-      const chunk = rows.slice(i, i + CHUNK);
-      const one = `(${chunk[0]!.map(() => "?").join(", ")})`;
-      await this.conn.run(`INSERT INTO ${into} VALUES ${chunk.map(() => one).join(", ")}`, chunk.flat());
-    }
   }
 }

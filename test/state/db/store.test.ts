@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { parseAclSpec } from "../../../src/acl/spec.ts";
 import { isGsError } from "../../../src/errors.ts";
+import { SCHEMA_VERSION } from "../../../src/state/db/schema.ts";
 import { DbStateStore } from "../../../src/state/db/store.ts";
 import type { ManagedState } from "../../../src/state/model.ts";
 import type { WriterLease } from "../../../src/state/store.ts";
@@ -22,6 +23,7 @@ const STATE: ManagedState = {
     "/wh/sales.db": { objects: ["db:sales"], dir: ["group:analysts"], file: ["group:analysts"] },
     [`/wh/${"long/".repeat(300)}t`]: { objects: ["table:sales.t"], dir: ["user:éva"], file: [] },
   },
+  traverse: { "/wh": ["group:analysts", "user:éva"] },
   pending: { runs: ["20261129T120000Z-abcdef"] },
 };
 
@@ -53,7 +55,7 @@ for (const dialect of ["postgres", "mysql"] as Dialect[]) {
       await store();
       await db.exec(`UPDATE gs_schema SET version = 99 WHERE id = 1`);
       await assert.rejects(store(), (e) => isGsError(e, "GS_STATE") && /version 99/.test(e.message));
-      await db.exec(`UPDATE gs_schema SET version = 1 WHERE id = 1`);
+      await db.exec(`UPDATE gs_schema SET version = ${SCHEMA_VERSION} WHERE id = 1`);
     });
 
     it("refuses every write without the writer lease", async () => {
