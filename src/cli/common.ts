@@ -3,18 +3,14 @@
 
 import { createInterface } from "node:readline/promises";
 import type { DesiredState } from "../compile/model.ts";
-import { checkEnvironment } from "../config/environment.ts";
 import type { Config } from "../config/types.ts";
-import { diagnosticError, GsError } from "../errors.ts";
 import type { ProgressListener } from "../reconcile/progress.ts";
 import type { Session } from "../reconcile/run.ts";
 import { colourEnabled, makeStyle, num, type Style } from "../report/style.ts";
 import { renderDiagnostics } from "../report/text.ts";
 import { scrubText } from "../secrets.ts";
-import { compileForConfig } from "../session/compile.ts";
-import { openStateStore } from "../session/store.ts";
-import { createTarget, targetId } from "../session/target.ts";
-import { loadModel, type Model } from "../sources/load.ts";
+import { buildSession } from "../session/build.ts";
+import type { Model, ModelLoad } from "../sources/load.ts";
 import { loadCliConfig } from "./config-file.ts";
 
 /** Thrown to end a command with an exit code after its output has been written. */
@@ -45,47 +41,27 @@ export interface Loaded {
   session: Session;
 }
 
-/** Config → model → desired ACLs → target. A model with errors stops here, with every error listed. */
+/** The config the command names, then the one session builder; the sources' diagnostics go to stderr. */
 export async function openSession(
   configPath: string | undefined,
   opts: OutputOptions & { progress?: boolean } = {},
 ): Promise<Loaded> {
   const config = await loadCliConfig(configPath);
-  const [problem] = checkEnvironment(config);
-  if (problem) throw diagnosticError(problem);
-  const load = await loadModel(config);
-  if (!load.model) {
+  const { model, session } = await buildSession(config, {
     // With --json the diagnostics go into the one error document main prints.
-    if (!opts.json)
-      process.stderr.write(
-        renderDiagnostics(load.errors, load.warnings, makeStyle(colourEnabled(process.stderr))),
-      );
-    throw new GsError(
-      "GS_POLICY_ERRORS",
-      `${load.errors.length} error(s) in the policy or locations; nothing was changed`,
-      { input: { errors: load.errors, warnings: load.warnings } },
-    );
-  }
-  if (!opts.json && load.warnings.length > 0) {
-    process.stderr.write(renderDiagnostics([], load.warnings, makeStyle(colourEnabled(process.stderr))));
-  }
-  const target = await createTarget(config);
-  const desired = compileForConfig(config, load.model, target.fileExecuteDefault);
-  const session: Session = {
-    config,
-    target,
-    targetId: targetId(config),
-    desired,
-    store: await openStateStore(config),
-    ...(opts.progress && !opts.json && process.stderr.isTTY ? { onProgress: progressLine() } : {}),
-  };
-  return { config, model: load.model, desired, session };
+    ...(opts.json ? {} : { onLoad: printDiagnostics }),
+    extras: opts.progress && !opts.json && process.stderr.isTTY ? { onProgress: progressLine() } : {},
+  });
+  return { config, model, desired: session.desired, session };
 }
 
-export async function closeSession(session: Session): Promise<void> {
-  await session.target.close();
-  await session.store.close();
+function printDiagnostics(load: ModelLoad): void {
+  if (load.model && load.warnings.length === 0) return;
+  const errors = load.model ? [] : load.errors;
+  process.stderr.write(renderDiagnostics(errors, load.warnings, makeStyle(colourEnabled(process.stderr))));
 }
+
+export { closeSession } from "../session/build.ts";
 
 /** `applying: 3 of 12 locations done, 48,000 paths scanned`, redrawn at most every 100 ms. */
 function progressLine(): ProgressListener {

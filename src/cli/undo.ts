@@ -6,8 +6,9 @@ import type { Config } from "../config/types.ts";
 import { lockHolder } from "../reconcile/lock.ts";
 import { undoRun } from "../reconcile/undo.ts";
 import { renderRuns, renderUndo } from "../report/text.ts";
+import { openTargetAndStore } from "../session/build.ts";
 import { openStateStore } from "../session/store.ts";
-import { createTarget, targetId } from "../session/target.ts";
+import { targetId } from "../session/target.ts";
 import { CliExit, confirm, printJson, stdoutStyle } from "./common.ts";
 import { CONFIG_HELP, configArg, loadCliConfig } from "./config-file.ts";
 
@@ -45,11 +46,7 @@ export function registerUndo(program: Command): void {
 
 async function undo(run: string, opts: Options): Promise<void> {
   const config = await loadCliConfig(opts.config);
-  const target = await createTarget(config);
-  const store = await openStateStore(config).catch(async (err: unknown) => {
-    await target.close();
-    throw err;
-  });
+  const { target, store } = await openTargetAndStore(config);
   const undoWith = (dryRun: boolean) =>
     undoRun(target, targetId(config), store, run, config.target.roots, { dryRun });
   try {

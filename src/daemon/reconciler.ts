@@ -15,7 +15,7 @@ import { applyChanges } from "../reconcile/run.ts";
 import { StateStore as StateDir } from "../reconcile/state.ts";
 import { collectReport } from "../report/collect.ts";
 import { renderHtmlReport } from "../report/html.ts";
-import { compileForConfig } from "../session/compile.ts";
+import { compileFor, sessionOf } from "../session/build.ts";
 import { createTarget, targetId } from "../session/target.ts";
 import { loadModel, type Model, type SourceOverrides } from "../sources/load.ts";
 import type { StateStore, WriterLease } from "../state/store.ts";
@@ -231,7 +231,7 @@ export class Reconciler {
     }
     const c = this.compiled;
     if (c && c.model === this.model && c.config === this.config) return c.desired;
-    const desired = compileForConfig(this.config, this.model!, this.target.fileExecuteDefault);
+    const desired = compileFor(this.config, this.model!, this.target);
     this.compiled = { model: this.model!, config: this.config, desired };
     const notices = desiredNotices(desired);
     this.logOnceChanged("compile", [...notices.warnings, ...notices.notes]);
@@ -246,21 +246,18 @@ export class Reconciler {
     lease: WriterLease | undefined,
   ): Promise<boolean> {
     const started = performance.now();
-    const config = this.config;
     const seconds = () => (performance.now() - started) / 1000;
     const base = { reasons: job.reasons, scope: scope ? scope.size : "full" };
     try {
       const result = await applyChanges(
-        {
-          config,
-          target: this.target!,
-          targetId: targetId(config),
-          desired,
-          store: this.store,
-          ...(lease ? { lease } : {}),
-          onWrite: (path, added, removed) => this.log.debug({ path, added, removed }, "path changed"),
-          trigger: triggerOf(job.reasons),
-        },
+        sessionOf(
+          { config: this.config, target: this.target!, desired, store: this.store },
+          {
+            ...(lease ? { lease } : {}),
+            onWrite: (path, added, removed) => this.log.debug({ path, added, removed }, "path changed"),
+            trigger: triggerOf(job.reasons),
+          },
+        ),
         { ...(scope ? { scope } : {}), signal, keepChanges: false },
       );
       const s = result.plan.summary;

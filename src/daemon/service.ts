@@ -1,12 +1,12 @@
 // The daemon's lifecycle: the lifetime lock (or, with ha, the leader election), the health server,
 // the schedule, the file watcher and signals feed one run queue; SIGTERM drains it and exits.
 
-import { checkEnvironment } from "../config/environment.ts";
 import type { Config } from "../config/types.ts";
-import { diagnosticError, toGsError } from "../errors.ts";
+import { toGsError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { acquireLock, type StateLock } from "../reconcile/lock.ts";
 import { StateStore as StateDir } from "../reconcile/state.ts";
+import { requireEnvironment } from "../session/build.ts";
 import { openStateStore } from "../session/store.ts";
 import type { StateStore } from "../state/store.ts";
 import { DbPoller } from "./db-poller.ts";
@@ -30,8 +30,7 @@ export interface DaemonOptions {
 /** Runs until stopped by a signal; resolves with the process exit code. */
 export async function runDaemon(opts: DaemonOptions): Promise<number> {
   const { config, log } = opts;
-  const [problem] = checkEnvironment(config);
-  if (problem) throw diagnosticError(problem);
+  requireEnvironment(config);
   // A database state has no directory to lock: apply runs (or, with ha, leadership) take its lease.
   let lock: StateLock | undefined;
   if (!config.state.db) {

@@ -8,10 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadConfig } from "../../src/config/load.ts";
 import type { Session } from "../../src/reconcile/run.ts";
-import { compileForConfig } from "../../src/session/compile.ts";
-import { openStateStore } from "../../src/session/store.ts";
-import { createTarget, targetId } from "../../src/session/target.ts";
-import { loadModel } from "../../src/sources/load.ts";
+import { buildSession } from "../../src/session/build.ts";
 import { posixConfig } from "./warehouse.ts";
 
 /** `npm run soak` sets GRANTSYNC_SOAK=1: the full-size versions of every hardening test. */
@@ -144,19 +141,9 @@ export function deadline(ms: number, what: string): { promise: Promise<never>; c
   return { promise, clear: () => clearTimeout(timer) };
 }
 
-/** What the CLI builds for plan and apply, in this process: config, sources, compiler, target. */
+/** What the CLI builds for plan and apply, in this process: the one session builder. */
 export async function openSessionFor(configFile: string): Promise<Session> {
-  const config = loadConfig(configFile);
-  const load = await loadModel(config);
-  if (!load.model) throw new Error(`model: ${JSON.stringify(load.errors)}`);
-  const target = await createTarget(config);
-  return {
-    config,
-    target,
-    targetId: targetId(config),
-    desired: compileForConfig(config, load.model, target.fileExecuteDefault),
-    store: await openStateStore(config),
-  };
+  return (await buildSession(loadConfig(configFile))).session;
 }
 
 const repo = fileURLToPath(new URL("../..", import.meta.url));

@@ -8,8 +8,7 @@ import { parseConfig } from "../../src/config/load.ts";
 import type { Config } from "../../src/config/types.ts";
 import { DirStateStore } from "../../src/reconcile/dir-store.ts";
 import type { Session } from "../../src/reconcile/run.ts";
-import { compileForConfig } from "../../src/session/compile.ts";
-import { targetId } from "../../src/session/target.ts";
+import { compileFor, sessionOf } from "../../src/session/build.ts";
 import { loadModel } from "../../src/sources/load.ts";
 import { WebhdfsTarget } from "../../src/targets/webhdfs/target.ts";
 
@@ -62,13 +61,8 @@ ${opts.extraConfig ?? ""}`;
       roots: config.target.roots,
       retry: { baseMs: 2, capMs: 20 },
     });
-    return {
-      config,
-      target,
-      targetId: targetId(config),
-      desired: compileForConfig(config, load.model, target.fileExecuteDefault),
-      store: new DirStateStore(config.state.dir),
-    };
+    const desired = compileFor(config, load.model, target);
+    return sessionOf({ config, target, desired, store: new DirStateStore(config.state.dir) });
   };
   return {
     dir,
