@@ -28,8 +28,25 @@ export async function loadLocationsFile(file: string): Promise<CatalogLoadResult
 /** The pure half of `loadLocationsFile`, for callers that already hold the text. */
 export function parseLocationsText(text: string, file: string): CatalogLoadResult {
   const diagnostics: Diagnostic[] = [];
-  const report = (code: LocationsCode, message: string, line?: number) =>
-    diagnostics.push(diagnostic(code, message, file, line));
+  const at: Where = {
+    file,
+    report: (code, message, line) => diagnostics.push(diagnostic(code, message, file, line)),
+  };
+  const sections = readSections(text, at.report);
+  const databases = readDatabases(sections.get("databases"), at);
+  const tables = readTables(sections.get("tables"), databases, at);
+  readPartitions(sections.get("partitions"), tables, at);
+  return toResult(diagnostics, file, { databases, tables: [...tables.values()], sources: [file] });
+}
+
+/** The file being read and where its problems go; each reader below reports in line order. */
+interface Where {
+  file: string;
+  report: Report;
+}
+
+/** The entries of each known section; INI problems and unknown sections are reported. */
+function readSections(text: string, report: Report): Map<string, IniEntry[]> {
   const doc = readShiroIni(text);
   for (const p of doc.problems) report("GS_CATALOG_SYNTAX", p.message, p.line);
   const entries = new Map<string, IniEntry[]>();
@@ -42,34 +59,32 @@ export function parseLocationsText(text: string, file: string): CatalogLoadResul
         section.line,
       );
   }
+  return entries;
+}
 
-  const location = (entry: IniEntry, uri: string, offset: number, kind: RawLocation["kind"]): RawLocation => {
-    const line = lineAt(entry, offset);
-    if (!LOCATION_SHAPE.test(uri)) {
-      report(
-        "GS_CATALOG_INVALID",
-        `"${uri}" is not an absolute path, file:///path or hdfs://authority/path`,
-        line,
-      );
-    }
-    const raw: RawLocation = { uri, kind, source: { file, line } };
-    if (kind === "partition") raw.partition = uri.replace(/\/+$/, "").split("/").pop();
-    return raw;
-  };
-
+/** `[databases]`: `name = location`. */
+function readDatabases(entries: IniEntry[] | undefined, at: Where): CatalogDatabase[] {
   const databases: CatalogDatabase[] = [];
-  for (const entry of unique(entries.get("databases"), "database", report)) {
+  for (const entry of unique(entries, "database", at.report)) {
+    if (!nonEmpty(entry, at.report)) continue;
     const name = entry.key.toLowerCase();
-    if (!nonEmpty(entry, report)) continue;
-    databases.push({ name, locations: [location(entry, entry.value, 0, "database")] });
+    databases.push({ name, locations: [location(entry, entry.value, 0, "database", at)] });
   }
+  return databases;
+}
 
+/** `[tables]`: `db.table = location`; a database missing from `[databases]` is only a warning. */
+function readTables(
+  entries: IniEntry[] | undefined,
+  databases: CatalogDatabase[],
+  at: Where,
+): Map<string, CatalogTable> {
   const tables = new Map<string, CatalogTable>();
-  for (const entry of unique(entries.get("tables"), "table", report)) {
-    const name = tableName(entry, report);
-    if (!name || !nonEmpty(entry, report)) continue;
+  for (const entry of unique(entries, "table", at.report)) {
+    const name = tableName(entry, at.report);
+    if (!name || !nonEmpty(entry, at.report)) continue;
     if (!databases.some((d) => d.name === name.db)) {
-      report(
+      at.report(
         "GS_CATALOG_UNKNOWN_DATABASE",
         `database "${name.db}" of table "${entry.key}" is not in [databases]`,
         entry.line,
@@ -78,16 +93,20 @@ export function parseLocationsText(text: string, file: string): CatalogLoadResul
     tables.set(`${name.db}.${name.table}`, {
       db: name.db,
       name: name.table,
-      locations: [location(entry, entry.value, 0, "table")],
+      locations: [location(entry, entry.value, 0, "table", at)],
     });
   }
+  return tables;
+}
 
-  for (const entry of unique(entries.get("partitions"), "partitions of table", report)) {
-    const name = tableName(entry, report);
-    if (!name || !nonEmpty(entry, report)) continue;
+/** `[partitions]`: `db.table = loc, "loc, with comma", …`, added to the table's locations. */
+function readPartitions(entries: IniEntry[] | undefined, tables: Map<string, CatalogTable>, at: Where): void {
+  for (const entry of unique(entries, "partitions of table", at.report)) {
+    const name = tableName(entry, at.report);
+    if (!name || !nonEmpty(entry, at.report)) continue;
     const table = tables.get(`${name.db}.${name.table}`);
     if (!table) {
-      report(
+      at.report(
         "GS_CATALOG_UNKNOWN_TABLE",
         `partitions of "${entry.key}", which is not in [tables]`,
         entry.line,
@@ -96,18 +115,38 @@ export function parseLocationsText(text: string, file: string): CatalogLoadResul
     }
     const { items, unterminatedQuoteAt } = splitQuotedList(entry.value);
     if (unterminatedQuoteAt !== undefined)
-      report("GS_CATALOG_SYNTAX", `unterminated "`, lineAt(entry, unterminatedQuoteAt));
+      at.report("GS_CATALOG_SYNTAX", `unterminated "`, lineAt(entry, unterminatedQuoteAt));
     for (const item of items) {
       if (item.text === "")
-        report(
+        at.report(
           "GS_CATALOG_EMPTY_VALUE",
           `empty partition location for "${entry.key}"`,
           lineAt(entry, item.offset),
         );
-      else table.locations.push(location(entry, item.text, item.offset, "partition"));
+      else table.locations.push(location(entry, item.text, item.offset, "partition", at));
     }
   }
-  return toResult(diagnostics, file, { databases, tables: [...tables.values()], sources: [file] });
+}
+
+/** One location at its own line (a partition list may span lines); a bad shape is reported, kept. */
+function location(
+  entry: IniEntry,
+  uri: string,
+  offset: number,
+  kind: RawLocation["kind"],
+  at: Where,
+): RawLocation {
+  const line = lineAt(entry, offset);
+  if (!LOCATION_SHAPE.test(uri)) {
+    at.report(
+      "GS_CATALOG_INVALID",
+      `"${uri}" is not an absolute path, file:///path or hdfs://authority/path`,
+      line,
+    );
+  }
+  const raw: RawLocation = { uri, kind, source: { file: at.file, line } };
+  if (kind === "partition") raw.partition = uri.replace(/\/+$/, "").split("/").pop();
+  return raw;
 }
 
 type Report = (code: LocationsCode, message: string, line?: number) => void;
