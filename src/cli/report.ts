@@ -2,7 +2,6 @@
 // object, last runs, ignored grants, unknown principals); `--json` prints the same data.
 
 import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import type { Command } from "commander";
 import { GsError } from "../errors.ts";
 import { collectReport } from "../report/collect.ts";
@@ -34,7 +33,7 @@ async function report(opts: ReportOptions): Promise<void> {
       target: session.target,
       targetName: targetId(config),
       desired,
-      journalDir: join(config.state.dir, "journal"),
+      state: session.store,
     });
     if (opts.html) writeFileSync(opts.html, renderHtmlReport(data));
     if (opts.json) printJson(opts.html ? { written: opts.html, ...data } : data);

@@ -127,7 +127,7 @@ export class Reconciler {
       target,
       targetName: targetId(compiled.config),
       desired: compiled.desired,
-      journalDir: new StateDir(compiled.config.state.dir).journalDir,
+      state: this.store,
     });
     return renderHtmlReport(data);
   }

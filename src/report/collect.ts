@@ -5,7 +5,7 @@ import type { Acl } from "../acl/entry.ts";
 import type { DesiredState } from "../compile/model.ts";
 import { toGsError } from "../errors.ts";
 import { formatSource, type Principal } from "../policy/model.ts";
-import { listRuns } from "../reconcile/runs.ts";
+import type { StateStore } from "../state/store.ts";
 import type { Target } from "../targets/target.ts";
 import type { ReportData } from "./html.ts";
 import { type AccessMatrix, buildMatrix, globMatcher, objectLocations } from "./matrix.ts";
@@ -54,7 +54,8 @@ export async function collectReport(input: {
   target: Target;
   targetName: string;
   desired: DesiredState;
-  journalDir: string;
+  /** The runs of the state in force (a directory or a database). */
+  state: Pick<StateStore, "listRuns">;
   runs?: number;
   now?: Date;
 }): Promise<ReportData> {
@@ -65,7 +66,7 @@ export async function collectReport(input: {
     for (const [key, g] of o.grants) principals.set(key, g.principal);
   }
   const unknown = await target.unknownPrincipals([...principals.values()]);
-  const runs = listRuns(input.journalDir)
+  const runs = (await input.state.listRuns())
     .slice(-(input.runs ?? 20))
     .reverse()
     .map((r) => ({ ...r, outcome: r.complete ? "completed" : "interrupted" }));

@@ -40,6 +40,12 @@ for (const dialect of ["postgres", "mysql"] as Dialect[]) {
       assert.equal(undo.code, 0, undo.stdout + undo.stderr);
       assert.deepEqual(getfacl(orders), original);
       assert.equal(grantsyncJson<unknown[]>(["runs", "-c", wh.config]).json.length, 2);
+      const report = grantsyncJson<{ runs: { run: string; outcome: string }[] }>(["report", "-c", wh.config]);
+      assert.deepEqual(
+        report.json.runs.map((r) => [r.run, r.outcome]).at(-1),
+        [applied.json.run, "completed"],
+        "the report's runs come from the database",
+      );
       assert.equal(existsSync(wh.state), false, "the state directory is not used");
     });
   });
