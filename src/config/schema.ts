@@ -2,7 +2,13 @@
 // check: adding a key is one line here. Keys and sections not declared here are refused (strict.ts).
 
 import { z } from "zod";
-import { databaseUrlProblem, parseListen, scheduleProblem, timezoneProblem } from "./values.ts";
+import {
+  databaseUrlProblem,
+  namenodeProblem,
+  parseListen,
+  scheduleProblem,
+  timezoneProblem,
+} from "./values.ts";
 
 const str = z.string().trim().min(1);
 const bool = z
@@ -22,12 +28,12 @@ const duration = z
     const n = Number.parseInt(s, 10);
     return s.endsWith("ms") ? n : s.endsWith("m") ? n * 60_000 : n * 1000;
   });
-/** A value `check` explains the problem of (undefined: fine). */
-const checked = (check: (v: string) => string | undefined) =>
-  str.superRefine((v, ctx) => {
-    const problem = check(v);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
-  });
+/** Refuses a value `check` explains the problem of (undefined: fine). */
+const refuse = (check: (v: string) => string | undefined) => (v: string, ctx: z.RefinementCtx) => {
+  const problem = check(v);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+};
+const checked = (check: (v: string) => string | undefined) => str.superRefine(refuse(check));
 const dbUrl = checked(databaseUrlProblem);
 
 /** Engine staging directories: short-lived, renamed into place when the job commits. */
@@ -82,7 +88,7 @@ export const SECTIONS = {
     traverse: bool.default(true),
   }),
   webhdfs: z.object({
-    namenodes: list.pipe(z.array(z.string().url()).min(1)),
+    namenodes: list.pipe(z.array(z.string().url().superRefine(refuse(namenodeProblem))).min(1)),
     nameservice: str.optional(),
     user: str.default("hdfs"),
     doas: str.optional(),

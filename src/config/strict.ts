@@ -38,6 +38,12 @@ export function lineOf(lines: IniLines, section: string, key?: string): number |
   return (key === undefined ? undefined : lines.keys.get(section)?.get(key)) ?? lines.sections.get(section);
 }
 
+/** `{ line }` of `[section] key` (or of the section), for a Diagnostic; `{}` when it has none. */
+export function located(lines: IniLines, section: string | undefined, key?: string): { line?: number } {
+  const line = section === undefined ? undefined : lineOf(lines, section, key);
+  return line === undefined ? {} : { line };
+}
+
 export function unknownNames(lines: IniLines, file: string): Diagnostic[] {
   const out: Diagnostic[] = [];
   const known = Object.keys(SECTIONS);

@@ -1,5 +1,6 @@
-// Checks of single config values the daemon and the sources would otherwise reject later: cron
-// schedule (node-cron's own validator), time zone, listen address, database URLs.
+// Checks of single config values the daemon, the sources and the targets would otherwise reject
+// later: cron schedule (node-cron's own validator), time zone, listen address, database URLs,
+// NameNode addresses.
 
 import { createRequire } from "node:module";
 
@@ -46,4 +47,14 @@ export function databaseUrlProblem(url: string): string | undefined {
   return DB_SCHEMES.has(parsed.protocol)
     ? undefined
     : `scheme ${parsed.protocol} is not postgres:, postgresql:, mysql: or mariadb:`;
+}
+
+const NAMENODE_SCHEMES = new Set(["http", "https", "webhdfs", "swebhdfs"]);
+
+/** The WebHDFS client takes http(s) addresses (webhdfs:// and swebhdfs:// too); no scheme means http. */
+export function namenodeProblem(address: string): string | undefined {
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(address)?.[1]?.toLowerCase();
+  return scheme === undefined || NAMENODE_SCHEMES.has(scheme)
+    ? undefined
+    : `"${address}" is not an http(s) NameNode address (http://, https://, webhdfs:// or swebhdfs://)`;
 }
