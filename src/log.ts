@@ -4,7 +4,7 @@
 
 import pino, { type Logger } from "pino";
 import type { Config } from "./config/types.ts";
-import { scrubText } from "./secrets.ts";
+import { scrubFields } from "./secrets.ts";
 
 export type { Logger } from "pino";
 
@@ -16,22 +16,18 @@ export interface LoggerOptions {
   destination?: pino.DestinationStream;
 }
 
-// Keys whose values are secrets wherever they appear (a config object, an error's input).
-const SECRET_KEYS = ["password", "token", "delegation", "secret", "keytabPassword"];
-const REDACT_PATHS = SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]);
-
 export function createLogger(opts: LoggerOptions): Logger {
   const options: pino.LoggerOptions = {
     level: opts.level,
     base: { pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
-    redact: { paths: REDACT_PATHS, censor: "[redacted]" },
-    // A copy: the standard serializer's result has its own prototype, which scrubValue leaves alone.
-    serializers: { err: (e: Error) => scrubValue({ ...pino.stdSerializers.err(e) }) },
+    // A copy: the standard serializer's result has its own prototype, which scrubFields leaves alone.
+    serializers: { err: (e: Error) => scrubFields({ ...pino.stdSerializers.err(e) }) },
     hooks: {
-      // Messages and merged objects may carry a URL copied from a config or an error message.
+      // Messages and merged objects may carry a URL copied from a config or an error message, or a
+      // field with a secret name (a password, a token); secrets.ts decides which.
       logMethod(args, method) {
-        method.apply(this, args.map(scrubValue) as Parameters<typeof method>);
+        method.apply(this, args.map((a) => scrubFields(a)) as Parameters<typeof method>);
       },
     },
   };
@@ -41,14 +37,4 @@ export function createLogger(opts: LoggerOptions): Logger {
     return pino({ ...options, transport: { target: "pino-pretty", options: { destination: 1 } } });
   }
   return pino(options, pino.destination({ dest: 1, sync: true }));
-}
-
-function scrubValue(v: unknown, depth = 0): unknown {
-  if (typeof v === "string") return scrubText(v);
-  if (depth > 4 || v === null || typeof v !== "object") return v;
-  if (Array.isArray(v)) return v.map((x) => scrubValue(x, depth + 1));
-  if (v instanceof Error || Object.getPrototypeOf(v) !== Object.prototype) return v;
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) out[k] = scrubValue(x, depth + 1);
-  return out;
 }

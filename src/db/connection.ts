@@ -4,7 +4,7 @@
 import { readFile } from "node:fs/promises";
 import type { Connection as MysqlConnection, ConnectionOptions as MysqlOptions } from "mysql2/promise";
 import { GsError } from "../errors.ts";
-import { redactUrl } from "../secrets.ts";
+import { redactUrl, scrubSecret } from "../secrets.ts";
 
 export interface DbConnection {
   /** postgres://user@host:port/db or mysql://user@host:port/db, without the password. */
@@ -73,11 +73,6 @@ export async function resolvePassword(
   return url.password ? decodeURIComponent(url.password) : undefined;
 }
 
-/** Removes the password from a driver message, in case a driver ever echoes it. */
-function scrub(message: string, password: string | undefined): string {
-  return password ? message.split(password).join("***") : message;
-}
-
 function toText(v: unknown): string | null {
   if (v === null || v === undefined) return null;
   if (Buffer.isBuffer(v)) return v.toString("utf8");
@@ -127,7 +122,7 @@ export async function openReadOnly(
   }
   const password = await resolvePassword(conn, url, where);
   const fail = (err: unknown, what: string): GsError => {
-    const msg = scrub(err instanceof Error ? err.message || String(err) : String(err), password);
+    const msg = scrubSecret(err instanceof Error ? err.message || String(err) : String(err), password);
     const code = (err as { code?: string }).code;
     return new GsError("GS_DB_CONNECT", `${what}: ${msg}${code && !msg.includes(code) ? ` (${code})` : ""}`, {
       location: where,
@@ -141,7 +136,7 @@ export async function openReadOnly(
 type Fail = (err: unknown, what: string) => GsError;
 
 function queryError(err: unknown, where: string, password: string | undefined): GsError {
-  const msg = scrub(err instanceof Error ? err.message : String(err), password);
+  const msg = scrubSecret(err instanceof Error ? err.message : String(err), password);
   return new GsError("GS_DB_QUERY", `query failed: ${msg}`, { location: where });
 }
 

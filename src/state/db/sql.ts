@@ -13,7 +13,7 @@ import {
   resolvePassword,
 } from "../../db/connection.ts";
 import { GsError } from "../../errors.ts";
-import { redactUrl } from "../../secrets.ts";
+import { redactUrl, scrubSecret } from "../../secrets.ts";
 
 export type Row = Record<string, string | null>;
 
@@ -51,12 +51,15 @@ export async function openSql(conn: DbConnection, keepAliveMs: number): Promise<
     });
   }
   const password = await resolvePassword(conn, url, where);
-  const scrub = (m: string) => (password ? m.split(password).join("***") : m);
   const wrap = (err: unknown, what: string) =>
-    new GsError("GS_STATE", `${what}: ${scrub(err instanceof Error ? err.message : String(err))}`, {
-      location: where,
-      cause: err,
-    });
+    new GsError(
+      "GS_STATE",
+      `${what}: ${scrubSecret(err instanceof Error ? err.message : String(err), password)}`,
+      {
+        location: where,
+        cause: err,
+      },
+    );
   return dialect === "postgres"
     ? openPg(url, where, password, keepAliveMs, wrap)
     : openMysql(url, where, password, keepAliveMs, wrap);
