@@ -2,6 +2,7 @@
 // lists every error as FILE:LINE: CODE message. Exit 0 when valid, 1 otherwise.
 
 import type { Command } from "commander";
+import type { Principal } from "../acl/principal.ts";
 import type { DesiredState } from "../compile/model.ts";
 import { desiredNotices } from "../compile/notices.ts";
 import { desiredPrincipals } from "../compile/principals.ts";
@@ -11,9 +12,9 @@ import { type Diagnostic, GsError } from "../errors.ts";
 import { formatSource, type Grant } from "../policy/model.ts";
 import { colourEnabled, makeStyle, plural } from "../report/style.ts";
 import { renderDiagnostics, renderGrantNotes } from "../report/text.ts";
-import { compileForConfig } from "../session/compile.ts";
+import { compileFor } from "../session/build.ts";
 import { createTarget } from "../session/target.ts";
-import { loadModel, loadPolicy } from "../sources/load.ts";
+import { loadModel, loadPolicy, type Model } from "../sources/load.ts";
 import { CliExit, printJson, stdoutStyle } from "./common.ts";
 import { CONFIG_HELP, readCliConfig } from "./config-file.ts";
 
@@ -66,13 +67,11 @@ async function validate(opts: ValidateOptions): Promise<void> {
   const load = config ? await loadModel(config) : { errors: [], warnings: [], model: undefined };
   errors.push(...load.errors);
   const warnings = [...load.warnings];
-  const desired =
-    config && load.model ? compileForConfig(config, load.model, config.target.type === "webhdfs") : undefined;
-  if (config && load.model && desired) {
-    const notices = desiredNotices(desired);
-    warnings.push(...notices.warnings);
-    const unknown = await unknownPrincipalDiagnostics(config, load.model.policy.grants, desired);
-    (config.target.unknownPrincipal === "error" ? errors : warnings).push(...unknown);
+  const compiled = config && load.model ? await compileOnTarget(config, load.model) : undefined;
+  const desired = compiled?.desired;
+  if (config && compiled) {
+    warnings.push(...desiredNotices(compiled.desired).warnings);
+    (config.target.unknownPrincipal === "error" ? errors : warnings).push(...compiled.unknown);
   }
   if (opts.strict) errors.push(...warnings.splice(0).map((w) => ({ ...w, severity: "error" as const })));
   const valid = errors.length === 0;
@@ -115,32 +114,35 @@ async function validate(opts: ValidateOptions): Promise<void> {
   if (!valid) throw new CliExit(1);
 }
 
-/** Principals the grants name that the target does not know, each with the roles and sources naming it. */
-async function unknownPrincipalDiagnostics(
+/** The desired ACLs for the configured target, and the principals they name that it does not know. */
+async function compileOnTarget(
   config: Config,
-  grants: readonly Grant[],
-  desired: DesiredState,
-): Promise<Diagnostic[]> {
+  model: Model,
+): Promise<{ desired: DesiredState; unknown: Diagnostic[] }> {
   const target = await createTarget(config);
   try {
+    const desired = compileFor(config, model, target);
     const unknown = await target.unknownPrincipals(desiredPrincipals(desired));
-    return unknown.map((p) => {
-      const from = grants.filter((g) => g.principal.kind === p.kind && g.principal.name === p.name);
-      const roles = [...new Set(from.map((g) => g.role))].join(", ");
-      const source = from[0] ? from[0].via : undefined;
-      return {
-        severity: config.target.unknownPrincipal === "error" ? "error" : "warning",
-        code: "GS_PRINCIPAL_UNKNOWN",
-        message: `${p.kind} ${p.name} does not exist on this host (role ${roles}); [target] unknown_principal = ${config.target.unknownPrincipal}`,
-        ...(source
-          ? {
-              file: source.row ? formatSource(source) : source.file,
-              ...(source.line && !source.row ? { line: source.line } : {}),
-            }
-          : {}),
-      };
-    });
+    return { desired, unknown: unknown.map((p) => unknownPrincipal(config, model.policy.grants, p)) };
   } finally {
     await target.close();
   }
+}
+
+/** An unknown principal, with the roles and the first source naming it. */
+function unknownPrincipal(config: Config, grants: readonly Grant[], p: Principal): Diagnostic {
+  const from = grants.filter((g) => g.principal.kind === p.kind && g.principal.name === p.name);
+  const roles = [...new Set(from.map((g) => g.role))].join(", ");
+  const source = from[0] ? from[0].via : undefined;
+  return {
+    severity: config.target.unknownPrincipal === "error" ? "error" : "warning",
+    code: "GS_PRINCIPAL_UNKNOWN",
+    message: `${p.kind} ${p.name} does not exist on this host (role ${roles}); [target] unknown_principal = ${config.target.unknownPrincipal}`,
+    ...(source
+      ? {
+          file: source.row ? formatSource(source) : source.file,
+          ...(source.line && !source.row ? { line: source.line } : {}),
+        }
+      : {}),
+  };
 }
