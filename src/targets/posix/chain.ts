@@ -6,35 +6,10 @@ import type { InodeView } from "../../acl/access.ts";
 import { GsError } from "../../errors.ts";
 import type { NodeType } from "../target.ts";
 import type { IdKind } from "./names.ts";
-import {
-  AT_FDCWD,
-  close,
-  errnoName,
-  fstat,
-  groupIdsOf,
-  lstatAt,
-  NativeError,
-  O_CLOEXEC,
-  O_DIRECTORY,
-  O_NOCTTY,
-  O_NOFOLLOW,
-  O_NONBLOCK,
-  O_RDONLY,
-  openat,
-  S_IFDIR,
-  S_IFMT,
-  S_IFREG,
-  type Stat,
-} from "./native.ts";
+import { AT_FDCWD, close, fstat, NativeError, openat, type Stat } from "./native.ts";
+import { groupIdsOf } from "./nss.ts";
 import { aclOf, type NodeContext, observe } from "./observe.ts";
-
-const DIR_FLAGS = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
-const FILE_FLAGS = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
-
-function typeOf(st: Stat): NodeType | undefined {
-  const fmt = st.mode & S_IFMT;
-  return fmt === S_IFDIR ? "dir" : fmt === S_IFREG ? "file" : undefined;
-}
+import { DIR_FLAGS, openChild, type Refused } from "./open.ts";
 
 function view(ctx: NodeContext, fd: number, st: Stat, type: NodeType, path: string): InodeView {
   const acl = aclOf(observe(fd, st, false, path), type, ctx, path);
@@ -54,37 +29,36 @@ function refuse(path: string, why: string): GsError {
   });
 }
 
-/** `/` first, `path` last. A symlink or special file on the way is refused rather than followed. */
+function unreadable(path: string, here: string, r: Refused): GsError {
+  if (r.reason === "symlink" || r.reason === "special-file")
+    return refuse(path, `${here} is a symlink or special file`);
+  const why = r.detail ?? (r.reason === "missing" ? "ENOENT" : r.reason);
+  return new GsError("GS_TARGET_IO", `${here}: ${why}`, { location: here });
+}
+
+/**
+ * `/` first, `path` last. A symlink or special file on the way is refused rather than followed;
+ * mount points and files with several links are read like any other (nothing here is written).
+ */
 export function readChain(ctx: NodeContext, path: string): InodeView[] {
   if (path.includes("\0")) throw refuse(JSON.stringify(path), "it contains a NUL");
-  const components = path.split("/").filter((c) => c !== "");
   let fd = openat(AT_FDCWD, "/", DIR_FLAGS);
   if (fd < 0) throw new NativeError("openat /", -fd, "/");
-  const chain: InodeView[] = [];
-  let here = "";
   try {
-    for (let i = 0; ; i++) {
-      const st = fstat(fd);
-      if (typeof st === "number") throw new NativeError("fstat", -st, here || "/");
-      // Checked again on the fd: the name may have been swapped since lstat.
-      const type = typeOf(st);
-      if (type === undefined) throw refuse(path, `${here} is a symlink or special file`);
-      chain.push(view(ctx, fd, st, type, here || "/"));
-      const name = components[i];
-      if (name === undefined) return chain;
+    const st = fstat(fd);
+    if (typeof st === "number") throw new NativeError("fstat", -st, "/");
+    const chain: InodeView[] = [view(ctx, fd, st, "dir", "/")];
+    let here = "";
+    for (const name of path.split("/").filter((c) => c !== "")) {
       if (chain[chain.length - 1]!.type !== "dir") throw refuse(path, `${here} is not a directory`);
       here = `${here}/${name}`;
-      const lst = lstatAt(fd, name);
-      if (typeof lst === "number") {
-        throw new GsError("GS_TARGET_IO", `${here}: ${errnoName(-lst)}`, { location: here });
-      }
-      const seen = typeOf(lst);
-      if (seen === undefined) throw refuse(path, `${here} is a symlink or special file`);
-      const child = openat(fd, name, seen === "dir" ? DIR_FLAGS : FILE_FLAGS);
-      if (child < 0) throw new NativeError("openat", -child, here);
+      const child = openChild(fd, name, { dev: -1, readOnly: true });
+      if ("reason" in child) throw unreadable(path, here, child);
       close(fd);
-      fd = child;
+      fd = child.fd;
+      chain.push(view(ctx, fd, child.st, child.type, here));
     }
+    return chain;
   } finally {
     close(fd);
   }

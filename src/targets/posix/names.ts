@@ -6,7 +6,7 @@
 // name is shown as its decimal string, and PosixTarget maps such a string back to that id only for
 // entries already present on the node it read them from.
 
-import { gidOf, groupNameOf, uidOf, userNameOf } from "./native.ts";
+import { gidOf, groupNameOf, uidOf, userNameOf } from "./nss.ts";
 
 export type IdKind = "user" | "group";
 

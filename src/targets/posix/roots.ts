@@ -2,24 +2,9 @@
 // never through a symlink, and never through a directory another user could rearrange under us
 // (systemd-tmpfiles' "unsafe path transition"). Nested roots are reached from the outer root's fd.
 
-import {
-  AT_FDCWD,
-  close,
-  ELOOP,
-  ENOENT,
-  ENOTDIR,
-  errnoName,
-  fstat,
-  O_CLOEXEC,
-  O_DIRECTORY,
-  O_NOFOLLOW,
-  O_RDONLY,
-  openat,
-  type Stat,
-} from "./native.ts";
-import type { Refused, Root } from "./walk.ts";
+import { AT_FDCWD, close, ELOOP, ENOENT, ENOTDIR, errnoName, fstat, openat, type Stat } from "./native.ts";
+import { DIR_FLAGS, type Refused, type Root } from "./open.ts";
 
-const DIR_FLAGS = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
 const S_ISVTX = 0o1000;
 
 /**

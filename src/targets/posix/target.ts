@@ -12,8 +12,9 @@ import { NameResolver } from "./names.ts";
 import { close } from "./native.ts";
 import { PosixNode } from "./node.ts";
 import { type NodeContext, observe } from "./observe.ts";
+import { type Opened, openBelow, type Refused } from "./open.ts";
 import { openTrustedPath } from "./roots.ts";
-import { type Opened, openBelow, type Refused, walkFrom } from "./walk.ts";
+import { walkFrom } from "./walk.ts";
 
 /** Name and ACL caches are dropped after this long, so NSS changes are seen by a long-lived daemon. */
 const CACHE_MAX_AGE_MS = 60_000;
