@@ -1,35 +1,12 @@
-// The WebHDFS emulator's HTTP front: a NameNode port routing /webhdfs/v1 to the ops (with
-// RemoteException bodies, fault injection and the /emulator/* control endpoints used by tests and
-// benchmarks) and a DataNode port that OPEN, CREATE and APPEND are redirected to.
+// The WebHDFS emulator: its options, resolved into one namespace, token store and set of switches
+// (front.ts serves them on a NameNode and a DataNode port), and the handle tests and the demo hold.
 
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { setTimeout as sleep } from "node:timers/promises";
-import { authenticate, type ProxyUsers, type TokenLifetimes, TokenStore } from "./auth.ts";
-import { prepareDataNodeOp } from "./datanode.ts";
-import {
-  DEFAULT_FAULT_KINDS,
-  drawFault,
-  type FaultSettings,
-  retriableError,
-  standbyError,
-  unavailablePage,
-} from "./faults.ts";
-import {
-  decodePath,
-  errorPage,
-  hostForUrl,
-  listen,
-  PREFIX,
-  readBody,
-  sendError,
-  sendJson,
-  sendOp,
-  sendRaw,
-} from "./http.ts";
+import { type ProxyUsers, type TokenLifetimes, TokenStore } from "./auth.ts";
+import { EmulatorControls } from "./control.ts";
+import type { FaultSettings } from "./faults.ts";
+import { datanode, type Front, namenode, route } from "./front.ts";
+import { hostForUrl, type Listening, listen } from "./http.ts";
 import { EmulatorNamespace } from "./namespace.ts";
-import { type OpRequest, prepareOp } from "./ops.ts";
-import { type HttpMethod, Params } from "./params.ts";
-import { remote } from "./remote-error.ts";
 import { type KerberosSettings, SpnegoFilter } from "./spnego.ts";
 
 export type { ProxyUsers, TokenLifetimes } from "./auth.ts";
@@ -82,164 +59,52 @@ export interface Emulator {
   fs: EmulatorNamespace;
 }
 
-const METHODS: readonly string[] = ["GET", "PUT", "POST", "DELETE"];
-const HTML = "text/html;charset=iso-8859-1";
-
-export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
-  const fs = new EmulatorNamespace(opts);
-  const tokens = new TokenStore(opts.tokens, opts.clock);
-  const host = opts.host ?? "127.0.0.1";
-  const scheme = opts.tls ? "https" : "http";
-  const spnego = opts.kerberos
-    ? new SpnegoFilter(opts.kerberos, opts.tls !== undefined, opts.clock)
-    : undefined;
-  const faults: Required<FaultSettings> = {
-    errorRate: opts.errorRate ?? 0,
-    errorKinds: opts.errorKinds ?? [...DEFAULT_FAULT_KINDS],
-    latencyMs: opts.latencyMs ?? 0,
-  };
-  let standby = opts.standby ?? false;
-  let counts: Record<string, number> = {};
-  const setFaults = (f: FaultSettings) => {
-    if (f.errorRate !== undefined) faults.errorRate = f.errorRate;
-    if (f.errorKinds !== undefined) faults.errorKinds = [...f.errorKinds];
-    if (f.latencyMs !== undefined) faults.latencyMs = f.latencyMs;
-  };
-
-  /** Everything an op needs from the HTTP request, the caller included. */
-  function opRequest(
-    req: IncomingMessage,
-    url: URL,
-    body: Buffer,
-    op: string,
-    kerberosUser?: string,
-  ): OpRequest {
-    const params = new Params(url.searchParams);
-    return {
-      op,
-      params,
-      path: decodePath(url.pathname),
-      body,
-      caller: authenticate(params, fs, tokens, kerberosUser, opts.proxyUsers),
-      baseUrl: `${scheme}://${req.headers.host ?? `${hostForUrl(host)}:${nn.port}`}`,
-      dataNodeUrl: `${scheme}://${hostForUrl(host)}:${dn.port}`,
-      url,
-      clientAddress: req.socket.remoteAddress ?? "127.0.0.1",
-      kerberos: spnego !== undefined,
-      aclsEnabled: opts.aclsEnabled ?? true,
-    };
-  }
-
-  async function namenode(req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): Promise<void> {
-    const params = new Params(url.searchParams);
-    const opName = (params.get("op") ?? "NULL").toUpperCase();
-    counts[opName] = (counts[opName] ?? 0) + 1;
-    if (faults.latencyMs > 0) await sleep(faults.latencyMs);
-    const fault = drawFault(faults);
-    if (fault === "reset") return void req.socket.resetAndDestroy();
-    if (fault === "timeout") return; // never answered; close() drops the connection
-    if (fault === "503") return sendRaw(res, 503, HTML, unavailablePage(url.pathname));
-    let authHeaders: Record<string, string> = {};
-    try {
-      const method = req.method as HttpMethod;
-      if (!METHODS.includes(method)) throw remote.unsupported(`HTTP method ${req.method} is not supported`);
-      const op = params.op(method);
-      let kerberosUser: string | undefined;
-      // A delegation token skips the filter; the NameNode verifies it (hdfs web.AuthFilter).
-      if (spnego && params.get("delegation") === undefined) {
-        const verdict = await spnego.authenticate(req);
-        if ("status" in verdict)
-          return sendRaw(
-            res,
-            verdict.status,
-            HTML,
-            errorPage(verdict.status, verdict.message),
-            verdict.headers,
-          );
-        kerberosUser = verdict.user;
-        authHeaders = verdict.headers;
-      }
-      const run = prepareOp(fs, tokens, opRequest(req, url, body, op, kerberosUser));
-      if (standby || fault === "standby") throw standbyError(method);
-      if (fault === "retriable") throw retriableError();
-      sendOp(res, run(), authHeaders);
-    } catch (e) {
-      sendError(res, e, authHeaders);
-    }
-  }
-
-  /** The DataNode trusts what the NameNode put in the redirect: user.name, or a delegation token. */
-  async function datanode(req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): Promise<void> {
-    try {
-      const method = req.method as HttpMethod;
-      if (!METHODS.includes(method)) throw remote.unsupported(`HTTP method ${req.method} is not supported`);
-      const op = new Params(url.searchParams).op(method);
-      sendOp(res, prepareDataNodeOp(fs, opRequest(req, url, body, op))());
-    } catch (e) {
-      sendError(res, e);
-    }
-  }
-
-  /** The /emulator/* endpoints: JSON state for scripts in other processes. */
-  function control(req: IncomingMessage, url: URL, body: Buffer): [number, unknown] {
-    const write = req.method === "POST" || req.method === "PUT";
-    if (url.pathname === "/emulator/counts" && req.method === "GET") return [200, counts];
-    if (url.pathname === "/emulator/reset" && write) {
-      counts = {};
-      return [200, counts];
-    }
-    if (url.pathname === "/emulator/standby") {
-      const on = url.searchParams.get("on");
-      if (on !== null) standby = on === "true";
-      return [200, { standby }];
-    }
-    if (url.pathname === "/emulator/faults" && write) {
-      try {
-        setFaults(JSON.parse(body.toString("utf8") || "{}") as FaultSettings);
-      } catch {
-        return [400, { error: "expected a JSON object" }];
-      }
-      return [200, faults];
-    }
-    return [404, { error: "not found" }];
-  }
-
-  const route =
-    (webhdfs: typeof namenode, withControl: boolean) => (req: IncomingMessage, res: ServerResponse) => {
-      readBody(req)
-        .then((body) => {
-          const url = new URL(req.url ?? "/", "http://emulator");
-          if (url.pathname === PREFIX || url.pathname.startsWith(`${PREFIX}/`))
-            return webhdfs(req, res, url, body);
-          if (withControl && url.pathname.startsWith("/emulator/")) {
-            const [status, doc] = control(req, url, body);
-            sendJson(res, status, doc);
-          } else {
-            sendRaw(res, 404, "text/plain", "Not Found\n");
-          }
-        })
-        .catch(() => req.socket.destroy());
-    };
-  const nn = await listen(route(namenode, true), { port: opts.port ?? 0, host, tls: opts.tls });
-  const dn = await listen(route(datanode, false), { port: opts.dataNodePort ?? 0, host, tls: opts.tls });
-
+/** The options resolved into what both ports serve from: namespace, tokens, switches, SPNEGO. */
+function frontOf(opts: EmulatorOptions): Front {
   return {
-    url: `${scheme}://${hostForUrl(host)}:${nn.port}`,
+    fs: new EmulatorNamespace(opts),
+    tokens: new TokenStore(opts.tokens, opts.clock),
+    controls: new EmulatorControls(opts),
+    spnego: opts.kerberos ? new SpnegoFilter(opts.kerberos, opts.tls !== undefined, opts.clock) : undefined,
+    proxyUsers: opts.proxyUsers,
+    aclsEnabled: opts.aclsEnabled ?? true,
+    host: opts.host ?? "127.0.0.1",
+    scheme: opts.tls ? "https" : "http",
+    ports: { nn: 0, dn: 0 },
+  };
+}
+
+/** The handle tests and the demo hold: URLs, switches, counters, and shutdown of both ports. */
+function handleOf(f: Front, nn: Listening, dn: Listening): Emulator {
+  const { controls, spnego } = f;
+  return {
+    url: `${f.scheme}://${hostForUrl(f.host)}:${nn.port}`,
     port: nn.port,
-    dataNodeUrl: `${scheme}://${hostForUrl(host)}:${dn.port}`,
-    fs,
+    dataNodeUrl: `${f.scheme}://${hostForUrl(f.host)}:${dn.port}`,
+    fs: f.fs,
     close: async () => {
       await Promise.all([nn.close(), dn.close()]);
     },
     setStandby: (b) => {
-      standby = b;
+      controls.standby = b;
     },
-    setFaults,
-    counts: () => ({ ...counts }),
-    resetCounts: () => {
-      counts = {};
-    },
-    issueToken: (user) => tokens.issue(user),
+    setFaults: (s) => controls.setFaults(s),
+    counts: () => controls.counts(),
+    resetCounts: () => controls.resetCounts(),
+    issueToken: (user) => f.tokens.issue(user),
     authCounts: () => ({ handshakes: spnego?.handshakes ?? 0, refused: spnego?.refused ?? 0 }),
   };
+}
+
+export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
+  const f = frontOf(opts);
+  const nn = await listen(route(f, namenode, true), { port: opts.port ?? 0, host: f.host, tls: opts.tls });
+  f.ports.nn = nn.port;
+  const dn = await listen(route(f, datanode, false), {
+    port: opts.dataNodePort ?? 0,
+    host: f.host,
+    tls: opts.tls,
+  });
+  f.ports.dn = dn.port;
+  return handleOf(f, nn, dn);
 }
