@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { type Diagnostic, ERROR_CODES, type ErrorCode, GsError, targetFamily } from "../src/errors.ts";
+import { stopsRun } from "../src/reconcile/engine.ts";
 import { catalogTable } from "./helpers/error-table.ts";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -70,6 +71,18 @@ describe("the error code catalog", () => {
     assert.equal(targetFamily("GS_TARGET_UNAVAILABLE"), "GS_TARGET_UNAVAILABLE");
     assert.equal(targetFamily("GS_WEBHDFS_REMOTE"), undefined);
     assert.equal(targetFamily("GS_TARGET_IO"), undefined);
+  });
+
+  it("stops a run on a target-neutral family, whichever target's code raised it", () => {
+    for (const code of [
+      "GS_TARGET_UNAVAILABLE",
+      "GS_TARGET_AUTH",
+      "GS_WEBHDFS_UNAVAILABLE",
+      "GS_WEBHDFS_AUTH",
+    ] as const)
+      assert.ok(stopsRun(new GsError(code, "x")), code);
+    for (const code of ["GS_TARGET_IO", "GS_WEBHDFS_REMOTE", "GS_ACL_CHANGED", "GS_PATH_UNSAFE"] as const)
+      assert.ok(!stopsRun(new GsError(code, "x")), code);
   });
 
   it("is shown in docs/ERRORS.md row for row", () => {
