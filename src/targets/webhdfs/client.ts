@@ -4,10 +4,11 @@
 import type { Agent } from "undici";
 import type { AclEntry } from "../../acl/entry.ts";
 import { aclSpecParam, keySpecParam } from "./aclspec.ts";
-import { allowManyListeners, namenodeOrigin, newAgent, type Params, query } from "./endpoint.ts";
+import { namenodeOrigin, newAgent, type Params, query } from "./endpoint.ts";
 import { parseErrorResponse, WebhdfsRemoteError } from "./errors.ts";
+import { exchange } from "./exchange.ts";
 import { DEFAULT_RETRY, NameNodeSet, type RetryPolicy } from "./ha.ts";
-import { normalizeHdfsPath, webhdfsUrlPath } from "./paths.ts";
+import { encodedUrlPath, normalizeHdfsPath } from "./paths.ts";
 import { Semaphore } from "./semaphore.ts";
 import { type Send, type SpnegoOptions, SpnegoSession } from "./spnego.ts";
 import type { AclStatus, FileStatus } from "./types.ts";
@@ -44,7 +45,10 @@ export class WebhdfsClient {
   private readonly agent: Agent;
   private readonly namenodes: NameNodeSet;
   private readonly limit: Semaphore;
-  private readonly auth: Params;
+  /** `&user.name=…&doas=…&delegation=…` as configured: the same on every request. */
+  private readonly authQuery: string;
+  /** The same without a configured token, for requests that carry the session's own token. */
+  private readonly authQueryBesideToken: string;
   private readonly spnego?: SpnegoSession;
   private batchListing = true;
 
@@ -66,12 +70,10 @@ export class WebhdfsClient {
           void (await this.json("PUT", "CANCELDELEGATIONTOKEN", "/", { token }, ...KRB)),
       });
     }
-    this.auth = {
-      // A Kerberized NameNode ignores user.name; the authenticated principal is the user.
-      "user.name": options.delegation || options.kerberos ? undefined : options.user,
-      doas: options.doas,
-      delegation: options.delegation,
-    };
+    // A Kerberized NameNode ignores user.name; the authenticated principal is the user.
+    const user = options.delegation || options.kerberos ? undefined : options.user;
+    this.authQueryBesideToken = query({ "user.name": user, doas: options.doas });
+    this.authQuery = `${this.authQueryBesideToken}${query({ delegation: options.delegation })}`;
     this.agent = newAgent(options.connections ?? 64, timeoutMs, options.caFile);
   }
 
@@ -177,7 +179,7 @@ export class WebhdfsClient {
     if (first.location === undefined) return;
     const target = new URL(first.location);
     const second = await this.limit.run(() =>
-      this.agent.request({
+      exchange(this.agent, {
         origin: target.origin,
         path: `${target.pathname}${target.search}`,
         method: "PUT",
@@ -185,8 +187,7 @@ export class WebhdfsClient {
         body: data,
       }),
     );
-    const text = await second.body.text();
-    if (second.statusCode >= 300) throw parseErrorResponse(second.statusCode, text, "CREATE", path);
+    if (second.status >= 300) throw parseErrorResponse(second.status, second.text, "CREATE", path);
   }
 
   async delete(path: string, recursive = false): Promise<boolean> {
@@ -222,9 +223,12 @@ export class WebhdfsClient {
     kerberosOnly = false,
   ): Promise<RawResponse> {
     const hdfsPath = normalizeHdfsPath(path);
-    if (signal) allowManyListeners(signal);
-    const urlPath = (extra: Params = {}) =>
-      `${webhdfsUrlPath(hdfsPath)}?${query({ op, ...this.auth, ...params, ...extra })}`;
+    const opQuery = `${encodedUrlPath(hdfsPath)}?op=${op}`;
+    const rest = query(params);
+    const urlPath = (token: string | undefined) =>
+      token === undefined
+        ? `${opQuery}${this.authQuery}${rest}`
+        : `${opQuery}${this.authQueryBesideToken}${query({ delegation: token })}${rest}`;
     const attempt = (origin: string) => () =>
       this.attempt(origin, method, urlPath, op, hdfsPath, signal, kerberosOnly);
     // Token ops run while other requests hold every slot, waiting for the token: they go around.
@@ -238,26 +242,23 @@ export class WebhdfsClient {
   private async attempt(
     origin: string,
     method: Method,
-    urlPath: (extra?: Params) => string,
+    urlPath: (token: string | undefined) => string,
     op: string,
     path: string,
     signal: AbortSignal | undefined,
     kerberosOnly: boolean,
   ): Promise<RawResponse> {
-    const send: Send = async (auth) => {
-      const extra = auth.delegation === undefined ? {} : { delegation: auth.delegation };
-      const res = await this.agent.request({
+    const send: Send = (auth) =>
+      exchange(this.agent, {
         origin,
-        path: urlPath(extra),
+        path: urlPath(auth.delegation),
         method,
         headers: auth.headers,
         signal,
       });
-      return { status: res.statusCode, headers: res.headers, text: await res.body.text() };
-    };
     const s = this.spnego;
     const res = !s
-      ? await send({ headers: {} })
+      ? await send(NO_AUTH)
       : kerberosOnly
         ? await s.kerberos(origin, send)
         : await s.send(origin, send);
@@ -267,6 +268,9 @@ export class WebhdfsClient {
     return { text: res.text };
   }
 }
+
+/** Credentials of a request on an insecure cluster: none beyond the query's user.name. */
+const NO_AUTH = Object.freeze({ headers: Object.freeze({}) as Record<string, string> });
 
 /** Delegation-token ops authenticate with Kerberos (cookie or SPNEGO), never with a token. */
 const KRB = [undefined, true] as const;

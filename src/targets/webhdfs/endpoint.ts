@@ -1,7 +1,6 @@
 // Where requests go and over what: NameNode origins from the addresses a config may give, and the
 // keep-alive agent with its timeouts and the CA that signed the NameNodes' certificates, query strings.
 
-import { setMaxListeners } from "node:events";
 import { readFileSync } from "node:fs";
 import { Agent } from "undici";
 import { GsError } from "../../errors.ts";
@@ -43,19 +42,12 @@ function readCa(file: string): Buffer {
   }
 }
 
-/** `k=v&…` of the parameters that have a value, each value percent-encoded. */
+/** `&k=v…` of the parameters that have a value, each value percent-encoded ("" when none has one). */
 export function query(params: Params): string {
-  return Object.entries(params)
-    .filter((kv): kv is [string, string] => kv[1] !== undefined)
-    .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
-    .join("&");
-}
-
-// A walk's one signal rides on every in-flight request (64 by default), each adding an abort
-// listener: that is expected, not the listener leak Node's warning at 11 is there to catch.
-const raised = new WeakSet<AbortSignal>();
-export function allowManyListeners(signal: AbortSignal): void {
-  if (raised.has(signal)) return;
-  setMaxListeners(0, signal);
-  raised.add(signal);
+  let q = "";
+  for (const k in params) {
+    const v = params[k];
+    if (v !== undefined) q += `&${k}=${encodeURIComponent(v)}`;
+  }
+  return q;
 }

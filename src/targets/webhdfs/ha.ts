@@ -44,8 +44,9 @@ export class NameNodeSet {
    */
   async call<T>(what: string, attempt: (namenode: string) => Promise<T>, signal?: AbortSignal): Promise<T> {
     const n = this.namenodes.length;
-    const tries = new Array<number>(n).fill(0);
-    const reasons = new Map<string, string>();
+    // Made on the first failure only: nearly every request succeeds at once.
+    let tries: number[] | undefined;
+    let reasons: Map<string, string> | undefined;
     let index = this.active;
     let hops = 0;
     for (;;) {
@@ -58,6 +59,8 @@ export class NameNodeSet {
       } catch (err) {
         const kind = classifyFailure(err);
         if (kind === "final" || signal?.aborted) throw err;
+        tries ??= new Array<number>(n).fill(0);
+        reasons ??= new Map();
         reasons.set(namenode, describeFailure(err));
         tries[index]!++;
         if (kind === "retry" && tries[index]! < this.policy.maxAttempts) {

@@ -4,8 +4,13 @@
 import { GsError } from "../../errors.ts";
 import { findRoot, normalizeAbsolutePath } from "../../paths.ts";
 
+/** Absolute, no empty, `.` or `..` segment, no NUL: what normalizing would return unchanged. */
+const NORMAL = /^(?:\/(?!\.\.?(?:\/|$))[^/\0]+)+$/;
+
 /** `/a//b/` → `/a/b`; refuses relative paths and `.`/`..` segments, which HDFS refuses anyway. */
 export function normalizeHdfsPath(path: string): string {
+  // The walk's paths are normal already; this check is a fraction of the split and join.
+  if (NORMAL.test(path)) return path;
   const normalized = normalizeAbsolutePath(path);
   if (normalized === undefined) {
     throw new GsError("GS_PATH_OUTSIDE_ROOTS", `not an absolute HDFS path without . or ..: ${path}`, {
@@ -20,8 +25,16 @@ export function normalizeHdfsPath(path: string): string {
  * names reach the NameNode as literal characters instead of URL syntax.
  */
 export function webhdfsUrlPath(path: string): string {
-  const segments = normalizeHdfsPath(path).split("/").slice(1);
-  return `/webhdfs/v1/${segments.map(encodeURIComponent).join("/")}`;
+  return encodedUrlPath(normalizeHdfsPath(path));
+}
+
+/** Characters encodeURIComponent leaves alone, plus the separator. */
+const UNRESERVED = /^[A-Za-z0-9/_.!~*'()-]*$/;
+
+/** webhdfsUrlPath of a path normalizeHdfsPath already returned. */
+export function encodedUrlPath(normalized: string): string {
+  if (UNRESERVED.test(normalized)) return `/webhdfs/v1${normalized}`;
+  return `/webhdfs/v1/${normalized.split("/").slice(1).map(encodeURIComponent).join("/")}`;
 }
 
 export function childPath(parent: string, name: string): string {

@@ -172,3 +172,38 @@ describe("WebhdfsClient and redirects", () => {
     }
   });
 });
+
+describe("WebhdfsClient and aborts", () => {
+  // A NameNode that never answers: only the signal can end these requests.
+  let server: Server;
+  let url: string;
+  before(async () => {
+    server = createServer(() => {});
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => {
+    server.closeAllConnections();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it("ends requests on the wire and requests still queued with the signal's reason", async () => {
+    // One connection and four in flight: three requests wait in undici's queue, not on a socket.
+    const client = new WebhdfsClient({ namenodes: [url], user: "hdfs", connections: 1, maxInFlight: 4 });
+    try {
+      const controller = new AbortController();
+      const pending = ["/a", "/b", "/c", "/d"].map((p) => client.getAclStatus(p, controller.signal));
+      await new Promise((r) => setTimeout(r, 50));
+      const reason = new Error("stop");
+      controller.abort(reason);
+      const results = await Promise.allSettled(pending);
+      assert.deepEqual(
+        results.map((r) => r.status === "rejected" && r.reason === reason),
+        [true, true, true, true],
+      );
+      await assert.rejects(client.getAclStatus("/e", controller.signal), (e) => e === reason);
+    } finally {
+      await client.close();
+    }
+  });
+});
