@@ -4,7 +4,7 @@
 import { formatEntry } from "../acl/spec.ts";
 import { deepestAtOrAbove, findRoot } from "../paths.ts";
 import { formatSource, type Grant } from "../policy/model.ts";
-import type { DesiredState } from "./model.ts";
+import type { DesiredState, LocationContext } from "./model.ts";
 
 export interface GrantExplanation {
   role: string;
@@ -66,6 +66,20 @@ export function explainPath(desired: DesiredState, roots: readonly string[], pat
       inert: [],
     };
   }
+  const entries = grantsByPrincipal(desired, ctx);
+  for (const e of entries) describeEntries(e, ctx);
+  return {
+    path,
+    managed: true,
+    root,
+    context: describeContext(ctx),
+    entries: entries.sort((a, b) => a.principal.localeCompare(b.principal)),
+    inert: inertGrants(desired, ctx),
+  };
+}
+
+/** One entry per principal the location's objects grant to, with every grant behind it. */
+function grantsByPrincipal(desired: DesiredState, ctx: LocationContext): ExplainedEntry[] {
   const entries: ExplainedEntry[] = [];
   for (const name of ctx.objects) {
     const obj = desired.objects.get(name);
@@ -89,17 +103,24 @@ export function explainPath(desired: DesiredState, roots: readonly string[], pat
         );
     }
   }
-  for (const e of entries) {
-    const dir = ctx.dir.find((x) => x.scope === "access" && `${x.type}:${x.name}` === e.principal);
-    const file = ctx.file.find((x) => `${x.type}:${x.name}` === e.principal);
-    if (dir)
-      e.dir = [dir, ...ctx.dir.filter((x) => x.scope === "default" && `${x.type}:${x.name}` === e.principal)]
-        .map(formatEntry)
-        .join(" ");
-    if (file) e.file = formatEntry(file);
-  }
+  return entries;
+}
+
+/** The principal's desired entries: on directories (access, then default) and on files. */
+function describeEntries(e: ExplainedEntry, ctx: LocationContext): void {
+  const dir = ctx.dir.find((x) => x.scope === "access" && `${x.type}:${x.name}` === e.principal);
+  const file = ctx.file.find((x) => `${x.type}:${x.name}` === e.principal);
+  if (dir)
+    e.dir = [dir, ...ctx.dir.filter((x) => x.scope === "default" && `${x.type}:${x.name}` === e.principal)]
+      .map(formatEntry)
+      .join(" ");
+  if (file) e.file = formatEntry(file);
+}
+
+/** Grants that produce nothing here: on these objects, their databases, or on no database at all. */
+function inertGrants(desired: DesiredState, ctx: LocationContext): Explanation["inert"] {
   const dbs = new Set(ctx.objects.map((o) => o.split(".")[0]!));
-  const inert = desired.ignoredGrants
+  return desired.ignoredGrants
     .filter(
       (i) =>
         !i.object ||
@@ -115,22 +136,18 @@ export function explainPath(desired: DesiredState, roots: readonly string[], pat
       principal: `${i.grant.principal.kind}:${i.grant.principal.name}`,
       reason: i.reason,
     }));
+}
+
+function describeContext(ctx: LocationContext): NonNullable<Explanation["context"]> {
   return {
-    path,
-    managed: true,
-    root,
-    context: {
-      path: ctx.path,
-      objects: ctx.objects,
-      locations: ctx.locations.map((l) => ({
-        object: l.object,
-        kind: l.kind,
-        uri: l.location.uri,
-        source: formatSource(l.location.source),
-      })),
-    },
-    entries: entries.sort((a, b) => a.principal.localeCompare(b.principal)),
-    inert,
+    path: ctx.path,
+    objects: ctx.objects,
+    locations: ctx.locations.map((l) => ({
+      object: l.object,
+      kind: l.kind,
+      uri: l.location.uri,
+      source: formatSource(l.location.source),
+    })),
   };
 }
 

@@ -53,12 +53,22 @@ const ACL_OPS = [
   "REMOVEACL",
 ];
 
+type Prepared = () => OpResponse;
+
 /** Throws on a bad parameter; otherwise returns the op, to be run after availability checks. */
-export function prepareOp(ns: EmulatorNamespace, tokens: TokenStore, r: OpRequest): () => OpResponse {
+export function prepareOp(ns: EmulatorNamespace, tokens: TokenStore, r: OpRequest): Prepared {
   if (ACL_OPS.includes(r.op)) return prepareAclOp(ns, r);
   // HttpFS writes where it was asked (`data=true`); the NameNode sends the bytes to a DataNode.
   if (r.op === "CREATE" && r.params.bool("data", false)) return prepareDataNodeOp(ns, r);
   if (DATANODE_OPS.includes(r.op)) return redirect(ns, tokens, r);
+  const prepared = prepareReadOp(ns, r) ?? prepareTokenOp(tokens, r) ?? prepareWriteOp(ns, r);
+  // A real op this emulator does not implement: the NameNode's own answer for unknown ops.
+  if (!prepared) throw remote.unsupported(`op=${r.op} is not supported`);
+  return prepared;
+}
+
+/** Status, listings and the home directory; undefined for any other op. */
+function prepareReadOp(ns: EmulatorNamespace, r: OpRequest): Prepared | undefined {
   const { params, path, caller: c } = r;
   switch (r.op) {
     case "GETFILESTATUS":
@@ -75,6 +85,15 @@ export function prepareOp(ns: EmulatorNamespace, tokens: TokenStore, r: OpReques
     }
     case "GETHOMEDIRECTORY":
       return () => ({ status: 200, json: { Path: `/user/${c.user}` } });
+    default:
+      return undefined;
+  }
+}
+
+/** Delegation tokens: get, renew, cancel; undefined for any other op. */
+function prepareTokenOp(tokens: TokenStore, r: OpRequest): Prepared | undefined {
+  const { params, caller: c } = r;
+  switch (r.op) {
     case "GETDELEGATIONTOKEN":
       if (params.get("delegation") !== undefined) {
         throw remote.illegalArgument("delegation parameter is not null.");
@@ -94,6 +113,15 @@ export function prepareOp(ns: EmulatorNamespace, tokens: TokenStore, r: OpReques
         return OK_EMPTY;
       };
     }
+    default:
+      return undefined;
+  }
+}
+
+/** Namespace changes other than ACLs; undefined for any other op. */
+function prepareWriteOp(ns: EmulatorNamespace, r: OpRequest): Prepared | undefined {
+  const { params, path, caller: c } = r;
+  switch (r.op) {
     case "MKDIRS": {
       const modes = createModes(params);
       return () => ({ status: 200, json: { boolean: ns.mkdirs(path, modes, c) } });
@@ -124,13 +152,12 @@ export function prepareOp(ns: EmulatorNamespace, tokens: TokenStore, r: OpReques
       return done(() => ns.setOwner(path, owner, group, c));
     }
     default:
-      // A real op this emulator does not implement: the NameNode's own answer for unknown ops.
-      throw remote.unsupported(`op=${r.op} is not supported`);
+      return undefined;
   }
 }
 
 /** FSDirAclOp: every ACL op, reads included, first checks dfs.namenode.acls.enabled. */
-function prepareAclOp(ns: EmulatorNamespace, r: OpRequest): () => OpResponse {
+function prepareAclOp(ns: EmulatorNamespace, r: OpRequest): Prepared {
   const { params, path, caller: c } = r;
   const aclSpec = (withPerm: boolean): AclEntry[] =>
     parseAclSpecParam(params.required("aclspec", r.op), withPerm);
@@ -168,7 +195,7 @@ function prepareAclOp(ns: EmulatorNamespace, r: OpRequest): () => OpResponse {
  * OPEN, CREATE and APPEND: the NameNode answers 307 towards a DataNode (or, with `noredirect`,
  * 200 with the Location); only OPEN looks at the namespace first (getBlockLocations).
  */
-function redirect(ns: EmulatorNamespace, tokens: TokenStore, r: OpRequest): () => OpResponse {
+function redirect(ns: EmulatorNamespace, tokens: TokenStore, r: OpRequest): Prepared {
   const noredirect = r.params.bool("noredirect", false);
   return () => {
     if (r.op === "OPEN") ns.getFileStatus(r.path, r.caller);
