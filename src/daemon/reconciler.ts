@@ -11,7 +11,7 @@ import { type Diagnostic, formatDiagnostic, toGsError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { changedContexts } from "../reconcile/incremental.ts";
 import { unsyncedPaths } from "../reconcile/outcome.ts";
-import { applyChanges } from "../reconcile/run.ts";
+import { type ApplyResult, applyChanges } from "../reconcile/run.ts";
 import { StateStore as StateDir } from "../reconcile/state.ts";
 import { collectReport } from "../report/collect.ts";
 import { renderHtmlReport } from "../report/html.ts";
@@ -22,9 +22,9 @@ import type { StateStore, WriterLease } from "../state/store.ts";
 import type { Target } from "../targets/target.ts";
 import type { Readiness } from "./health.ts";
 import { type Job, triggerOf } from "./job.ts";
-import type { DaemonMetrics, RunResult } from "./metrics.ts";
+import type { DaemonMetrics } from "./metrics.ts";
 import { checkRestartOnly } from "./restart-only.ts";
-import { codeAt, describeProblems, logProblems, logRun, readinessOf } from "./run-report.ts";
+import { codeAt, describeProblems, logProblems, logRun, outcomeOf, readinessOf } from "./run-report.ts";
 import { yieldingTarget } from "./yielding-target.ts";
 
 export interface ReconcilerOptions {
@@ -42,9 +42,6 @@ export interface ReconcilerOptions {
   /** Other ways to read sources (the metastore follower); default: read them in full. */
   overrides?: () => Promise<SourceOverrides>;
 }
-
-// Problems the user chose to tolerate (`unknown_principal = skip`): reported, not a failed run.
-const TOLERATED = new Set(["GS_PRINCIPAL_UNKNOWN"]);
 
 export class Reconciler {
   private config: Config;
@@ -249,39 +246,40 @@ export class Reconciler {
     const seconds = () => (performance.now() - started) / 1000;
     const base = { reasons: job.reasons, scope: scope ? scope.size : "full" };
     try {
-      const result = await applyChanges(
-        sessionOf(
-          { config: this.config, target: this.target!, desired, store: this.store },
-          {
-            ...(lease ? { lease } : {}),
-            onWrite: (path, added, removed) => this.log.debug({ path, added, removed }, "path changed"),
-            trigger: triggerOf(job.reasons),
-          },
-        ),
-        { ...(scope ? { scope } : {}), signal, keepChanges: false },
+      const session = sessionOf(
+        { config: this.config, target: this.target!, desired, store: this.store },
+        {
+          ...(lease ? { lease } : {}),
+          onWrite: (path, added, removed) => this.log.debug({ path, added, removed }, "path changed"),
+          trigger: triggerOf(job.reasons),
+        },
       );
-      const s = result.plan.summary;
-      const problems = signal.aborted ? [] : result.plan.problems.filter((p) => !TOLERATED.has(p.code));
-      const outcome: RunResult = signal.aborted
-        ? "interrupted"
-        : result.failed > 0 || problems.length > 0
-          ? "error"
-          : "success";
-      for (const p of problems) this.metrics.error(p.code);
-      logProblems(this.log, result.run, problems);
-      this.metrics.run(outcome, seconds(), s, unsyncedPaths(result.plan).length);
-      logRun(this.log, base, result, outcome, seconds());
-      if (outcome === "interrupted") return false;
-      this.lastRun =
-        outcome === "success"
-          ? { ok: true }
-          : { ok: false, error: describeProblems(result.failed, problems) };
-      if (outcome === "success") this.applied = desired;
-      this.setBreaker(undefined);
-      return outcome === "success";
+      const result = await applyChanges(session, { ...(scope ? { scope } : {}), signal, keepChanges: false });
+      return this.finished(result, desired, signal.aborted, base, seconds());
     } catch (err) {
       return this.failed(err, base, seconds());
     }
+  }
+
+  /** Counts and logs a run that completed or was interrupted; a success is what later runs diff against. */
+  private finished(
+    result: ApplyResult,
+    desired: DesiredState,
+    aborted: boolean,
+    fields: Record<string, unknown>,
+    seconds: number,
+  ): boolean {
+    const { outcome, problems } = outcomeOf(result, aborted);
+    for (const p of problems) this.metrics.error(p.code);
+    logProblems(this.log, result.run, problems);
+    this.metrics.run(outcome, seconds, result.plan.summary, unsyncedPaths(result.plan).length);
+    logRun(this.log, fields, result, outcome, seconds);
+    if (outcome === "interrupted") return false;
+    this.lastRun =
+      outcome === "success" ? { ok: true } : { ok: false, error: describeProblems(result.failed, problems) };
+    if (outcome === "success") this.applied = desired;
+    this.setBreaker(undefined);
+    return outcome === "success";
   }
 
   private failed(err: unknown, fields: Record<string, unknown>, seconds: number): false {

@@ -1,12 +1,26 @@
-// What the daemon says about its runs outside their JSON summary: what /readyz answers, with
-// short error texts, and the first problems of a run as log lines.
+// What the daemon says about its runs outside their JSON summary: how a run ended, what /readyz
+// answers, with short error texts, and the first problems of a run as log lines.
 
 import type { Logger } from "../log.ts";
 import type { PathProblem } from "../reconcile/plan.ts";
 import type { ApplyResult } from "../reconcile/run.ts";
 import type { Readiness } from "./health.ts";
+import type { RunResult } from "./metrics.ts";
 
 const MAX_LOGGED_PROBLEMS = 20;
+
+// Problems the user chose to tolerate (`unknown_principal = skip`): reported, not a failed run.
+const TOLERATED = new Set(["GS_PRINCIPAL_UNKNOWN"]);
+
+/** How a run that completed or was interrupted ends, and the problems that made it an error. */
+export function outcomeOf(
+  result: ApplyResult,
+  aborted: boolean,
+): { outcome: RunResult; problems: PathProblem[] } {
+  if (aborted) return { outcome: "interrupted", problems: [] };
+  const problems = result.plan.problems.filter((p) => !TOLERATED.has(p.code));
+  return { outcome: result.failed > 0 || problems.length > 0 ? "error" : "success", problems };
+}
 
 /**
  * What /readyz shows of an error: its code and where, never its message, which may quote a
