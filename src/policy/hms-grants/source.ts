@@ -6,7 +6,7 @@ import { type DbConnection, type DbSession, withReadOnly } from "../../db/connec
 import { type Diagnostic, toGsError } from "../../errors.ts";
 import { redactUrl } from "../../secrets.ts";
 import type { Action, Grant, PolicyLoadResult, Privilege } from "../model.ts";
-import { type RoleMapRow, resolveRoles } from "./roles.ts";
+import { type RoleMapRow, type RoleMembership, resolveRoles } from "./roles.ts";
 
 /** Hive's own SQL-standard grants, read from the metastore database. */
 export interface HmsGrantsPolicySource extends DbConnection {
@@ -61,11 +61,8 @@ function warning(file: string, message: string): Diagnostic {
   return { severity: "warning", code: "GS_POLICY_INVALID", message, file };
 }
 
-async function readGrants(
-  s: DbSession,
-  cfg: HmsGrantsPolicySource,
-  warnings: Diagnostic[],
-): Promise<Grant[]> {
+/** Who holds each role (through nested roles); roles granted to groups are reported and left out. */
+async function readRoles(s: DbSession, warnings: Diagnostic[]): Promise<RoleMembership> {
   const roleRows: RoleMapRow[] = (
     await s.query(
       `SELECT m."ROLE_GRANT_ID", r."ROLE_NAME", m."PRINCIPAL_NAME", m."PRINCIPAL_TYPE"
@@ -91,65 +88,85 @@ async function readGrants(
         `role ${g.role} granted to group ${g.principalName}: Hive's SQL-standard authorization does not honour roles of groups; ignored`,
       ),
     );
+  return roles;
+}
 
+/** The privilege a DB_PRIVS or TBL_PRIVS row grants, or undefined when it gives no file access. */
+function privilegeOf(level: Level, r: Row, warnings: Diagnostic[]): Privilege | undefined {
+  const db = r.DB?.trim().toLowerCase();
+  const table = r.TBL?.trim().toLowerCase();
+  const priv = (r.PRIV ?? "").trim();
+  const action = ACTIONS[priv.toLowerCase()];
+  if (!db || (level.table === "TBL_PRIVS" && !table)) return undefined;
+  if (!action) {
+    warnings.push(
+      warning(`${level.table}[${level.id}=${r.ID}]`, `privilege ${priv} gives no file access; ignored`),
+    );
+    return undefined;
+  }
+  const object = table === undefined ? `database ${db}` : `table ${db}.${table}`;
+  return {
+    text: `${priv.toUpperCase()} on ${object}`,
+    server: "",
+    db,
+    action,
+    source: { file: level.table, row: `${level.id}=${r.ID}` },
+    // Under SQL-standard authorization a database privilege does not reach the database's tables.
+    ...(table === undefined ? { databaseOnly: true } : { table }),
+  };
+}
+
+/** The grants of a privilege row's principal: a user, or every user holding a role; groups are not honoured. */
+function granteesOf(r: Row, privilege: Privilege, roles: RoleMembership, warnings: Diagnostic[]): Grant[] {
+  const file = `${privilege.source.file}[${privilege.source.row}]`;
+  const name = r.PRINCIPAL_NAME ?? "";
+  const type = (r.PRINCIPAL_TYPE ?? "").toUpperCase();
+  if (type === "USER")
+    return [{ principal: { kind: "user", name }, role: "", privilege, via: privilege.source }];
+  if (type !== "ROLE") {
+    warnings.push(
+      warning(
+        file,
+        `${privilege.text} to ${type.toLowerCase()} ${name}: Hive's SQL-standard authorization does not honour grants to groups; ignored`,
+      ),
+    );
+    return [];
+  }
+  if (name.toLowerCase() === "public") {
+    warnings.push(
+      warning(
+        file,
+        `${privilege.text} to role public (every user) needs other::, which grantsync never changes; ignored`,
+      ),
+    );
+    return [];
+  }
+  return (roles.users.get(name) ?? []).map((h) => ({
+    principal: { kind: "user", name: h.user },
+    role: h.path,
+    privilege,
+    via: { file: "ROLE_MAP", row: `ROLE_GRANT_ID=${h.grantId}` },
+  }));
+}
+
+async function readGrants(
+  s: DbSession,
+  cfg: HmsGrantsPolicySource,
+  warnings: Diagnostic[],
+): Promise<Grant[]> {
+  const roles = await readRoles(s, warnings);
   const grants: Grant[] = [];
   const foreign = new Map<string, number>();
   for (const level of LEVELS) {
     for (const r of await privilegeRows(s, level, cfg.catalogName)) {
-      const file = `${level.table}[${level.id}=${r.ID}]`;
       // Hive 3.1+ mirrors Ranger policies into the same tables; only Hive's own grants count here.
       const authorizer = r.AUTHORIZER?.trim() || "SQL";
       if (authorizer !== "SQL") {
         foreign.set(authorizer, (foreign.get(authorizer) ?? 0) + 1);
         continue;
       }
-      const db = r.DB?.trim().toLowerCase();
-      const table = r.TBL?.trim().toLowerCase();
-      const name = r.PRINCIPAL_NAME ?? "";
-      const type = (r.PRINCIPAL_TYPE ?? "").toUpperCase();
-      const priv = (r.PRIV ?? "").trim();
-      const action = ACTIONS[priv.toLowerCase()];
-      if (!db || (level.table === "TBL_PRIVS" && !table)) continue;
-      if (!action) {
-        warnings.push(warning(file, `privilege ${priv} gives no file access; ignored`));
-        continue;
-      }
-      const object = table === undefined ? `database ${db}` : `table ${db}.${table}`;
-      const privilege: Privilege = {
-        text: `${priv.toUpperCase()} on ${object}`,
-        server: "",
-        db,
-        action,
-        source: { file: level.table, row: `${level.id}=${r.ID}` },
-        // Under SQL-standard authorization a database privilege does not reach the database's tables.
-        ...(table === undefined ? { databaseOnly: true } : { table }),
-      };
-      if (type === "USER")
-        grants.push({ principal: { kind: "user", name }, role: "", privilege, via: privilege.source });
-      else if (type === "ROLE") {
-        if (name.toLowerCase() === "public") {
-          warnings.push(
-            warning(
-              file,
-              `${privilege.text} to role public (every user) needs other::, which grantsync never changes; ignored`,
-            ),
-          );
-          continue;
-        }
-        for (const h of roles.users.get(name) ?? [])
-          grants.push({
-            principal: { kind: "user", name: h.user },
-            role: h.path,
-            privilege,
-            via: { file: "ROLE_MAP", row: `ROLE_GRANT_ID=${h.grantId}` },
-          });
-      } else
-        warnings.push(
-          warning(
-            file,
-            `${privilege.text} to ${type.toLowerCase()} ${name}: Hive's SQL-standard authorization does not honour grants to groups; ignored`,
-          ),
-        );
+      const privilege = privilegeOf(level, r, warnings);
+      if (privilege) grants.push(...granteesOf(r, privilege, roles, warnings));
     }
   }
   for (const [authorizer, n] of foreign)

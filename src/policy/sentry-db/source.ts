@@ -103,13 +103,15 @@ function toPrivilege(r: Row, server: string): Privilege | string {
 
 const PRIV_COLS = `p."DB_PRIVILEGE_ID", p."SERVER_NAME", p."DB_NAME", p."TABLE_NAME", p."COLUMN_NAME", p."URI", p."ACTION"`;
 
-async function readGrants(s: DbSession, cfg: SentryDbPolicySource, warnings: Diagnostic[]): Promise<Grant[]> {
-  const server = cfg.server.trim().toLowerCase();
-  const roles = new Map<string, string>();
+type Holders = Map<string, { principal: Principal; via: SourceRef }[]>;
+
+/** Role names by ROLE_ID, and the groups and users holding each role. */
+async function readRoles(s: DbSession): Promise<{ names: Map<string, string>; holders: Holders }> {
+  const names = new Map<string, string>();
   for (const r of await s.query(`SELECT "ROLE_ID", "ROLE_NAME" FROM "SENTRY_ROLE"`)) {
-    if (r.ROLE_ID && r.ROLE_NAME) roles.set(r.ROLE_ID, r.ROLE_NAME.trim().toLowerCase());
+    if (r.ROLE_ID && r.ROLE_NAME) names.set(r.ROLE_ID, r.ROLE_NAME.trim().toLowerCase());
   }
-  const holders = new Map<string, { principal: Principal; via: SourceRef }[]>();
+  const holders: Holders = new Map();
   const groups = await principalsByRole(
     s,
     "SENTRY_ROLE_GROUP_MAP",
@@ -129,10 +131,16 @@ async function readGrants(s: DbSession, cfg: SentryDbPolicySource, warnings: Dia
   for (const m of [groups, users]) {
     for (const [role, list] of m) holders.set(role, [...(holders.get(role) ?? []), ...list]);
   }
+  return { names, holders };
+}
 
-  const grants: Grant[] = [];
+/**
+ * A privilege row's Privilege, converted once per DB_PRIVILEGE_ID however many roles or users it
+ * is mapped to, so a privilege for another server or with an unknown action is warned about once.
+ */
+function privilegeCache(server: string, warnings: Diagnostic[]): (r: Row) => Privilege | undefined {
   const seen = new Map<string, Privilege | undefined>();
-  const privilegeOf = (r: Row): Privilege | undefined => {
+  return (r) => {
     const key = r.DB_PRIVILEGE_ID ?? "";
     if (!seen.has(key)) {
       const p = toPrivilege(r, server);
@@ -141,40 +149,57 @@ async function readGrants(s: DbSession, cfg: SentryDbPolicySource, warnings: Dia
     }
     return seen.get(key);
   };
+}
 
+/** Privileges granted to roles, one grant per holder of the role. */
+async function roleGrants(s: DbSession, privilegeOf: (r: Row) => Privilege | undefined): Promise<Grant[]> {
+  const { names, holders } = await readRoles(s);
+  const grants: Grant[] = [];
   const rolePrivs = await s.query(
     `SELECT m."ROLE_ID", ${PRIV_COLS} FROM "SENTRY_ROLE_DB_PRIVILEGE_MAP" m
        JOIN "SENTRY_DB_PRIVILEGE" p ON p."DB_PRIVILEGE_ID" = m."DB_PRIVILEGE_ID"
       ORDER BY p."DB_PRIVILEGE_ID", m."ROLE_ID"`,
   );
   for (const r of rolePrivs) {
-    const role = r.ROLE_ID ? roles.get(r.ROLE_ID) : undefined;
+    const role = r.ROLE_ID ? names.get(r.ROLE_ID) : undefined;
     const privilege = privilegeOf(r);
     if (!role || !privilege) continue;
     for (const h of holders.get(r.ROLE_ID ?? "") ?? []) {
       grants.push({ principal: h.principal, role, privilege, via: h.via });
     }
   }
+  return grants;
+}
 
-  // Sentry 2.x can grant privileges (notably OWNER) straight to a user, with no role in between;
-  // those grants carry an empty role name.
-  if ((await s.hasTable("SENTRY_USER_DB_PRIVILEGE_MAP")) && (await s.hasTable("SENTRY_USER"))) {
-    const userPrivs = await s.query(
-      `SELECT m."USER_ID", u."USER_NAME", ${PRIV_COLS} FROM "SENTRY_USER_DB_PRIVILEGE_MAP" m
-         JOIN "SENTRY_USER" u ON u."USER_ID" = m."USER_ID"
-         JOIN "SENTRY_DB_PRIVILEGE" p ON p."DB_PRIVILEGE_ID" = m."DB_PRIVILEGE_ID"
-        ORDER BY p."DB_PRIVILEGE_ID", m."USER_ID"`,
-    );
-    for (const r of userPrivs) {
-      const privilege = privilegeOf(r);
-      if (!privilege || !r.USER_NAME) continue;
-      const via = {
-        file: "SENTRY_USER_DB_PRIVILEGE_MAP",
-        row: `USER_ID=${r.USER_ID},DB_PRIVILEGE_ID=${r.DB_PRIVILEGE_ID}`,
-      };
-      grants.push({ principal: { kind: "user", name: r.USER_NAME }, role: "", privilege, via });
-    }
+/**
+ * Sentry 2.x can grant privileges (notably OWNER) straight to a user, with no role in between;
+ * those grants carry an empty role name. Older schemas have no such tables.
+ */
+async function userGrants(s: DbSession, privilegeOf: (r: Row) => Privilege | undefined): Promise<Grant[]> {
+  if (!(await s.hasTable("SENTRY_USER_DB_PRIVILEGE_MAP")) || !(await s.hasTable("SENTRY_USER"))) return [];
+  const grants: Grant[] = [];
+  const userPrivs = await s.query(
+    `SELECT m."USER_ID", u."USER_NAME", ${PRIV_COLS} FROM "SENTRY_USER_DB_PRIVILEGE_MAP" m
+       JOIN "SENTRY_USER" u ON u."USER_ID" = m."USER_ID"
+       JOIN "SENTRY_DB_PRIVILEGE" p ON p."DB_PRIVILEGE_ID" = m."DB_PRIVILEGE_ID"
+      ORDER BY p."DB_PRIVILEGE_ID", m."USER_ID"`,
+  );
+  for (const r of userPrivs) {
+    const privilege = privilegeOf(r);
+    if (!privilege || !r.USER_NAME) continue;
+    const via = {
+      file: "SENTRY_USER_DB_PRIVILEGE_MAP",
+      row: `USER_ID=${r.USER_ID},DB_PRIVILEGE_ID=${r.DB_PRIVILEGE_ID}`,
+    };
+    grants.push({ principal: { kind: "user", name: r.USER_NAME }, role: "", privilege, via });
   }
+  return grants;
+}
+
+async function readGrants(s: DbSession, cfg: SentryDbPolicySource, warnings: Diagnostic[]): Promise<Grant[]> {
+  const privilegeOf = privilegeCache(cfg.server.trim().toLowerCase(), warnings);
+  const grants = await roleGrants(s, privilegeOf);
+  grants.push(...(await userGrants(s, privilegeOf)));
   return grants;
 }
 
