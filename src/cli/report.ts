@@ -6,7 +6,6 @@ import type { Command } from "commander";
 import { GsError } from "../errors.ts";
 import { collectReport } from "../report/collect.ts";
 import { renderHtmlReport } from "../report/html.ts";
-import { targetId } from "../session/target.ts";
 import { closeSession, openSession, printJson } from "./common.ts";
 
 interface ReportOptions {
@@ -27,11 +26,11 @@ export function registerReport(program: Command): void {
 
 async function report(opts: ReportOptions): Promise<void> {
   if (!opts.html && !opts.json) throw new GsError("GS_USAGE", "report needs --html FILE or --json");
-  const { config, desired, session } = await openSession(opts.config, opts);
+  const { desired, session } = await openSession(opts.config, opts);
   try {
     const data = await collectReport({
       target: session.target,
-      targetName: targetId(config),
+      targetName: session.targetId,
       desired,
       state: session.store,
     });
