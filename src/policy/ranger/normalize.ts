@@ -59,6 +59,88 @@ function resourceSet(res: RangerResourcesJson): ResourceSet | string {
   };
 }
 
+type Warn = (message: string) => void;
+
+/** Why a policy is left out whole (another service, disabled, not an access policy, a zone), if it is. */
+function skipReason(p: RangerPolicyJson, service: string): string | undefined {
+  if (p.service && p.service !== service) return `is for service ${p.service}, not ${service}; ignored`;
+  if (p.isEnabled === false) return "is disabled; ignored";
+  const type = p.policyType ?? 0;
+  if (type !== 0)
+    return `is ${POLICY_TYPES[type] ?? `a type ${type}`} policy, which grants no access; ignored`;
+  if (p.zoneName) return `belongs to security zone ${p.zoneName}, which grantsync does not read; ignored`;
+  return undefined;
+}
+
+/** The policy's resources and additional resources that can give a file ACL. */
+function resourceSets(p: RangerPolicyJson, warn: Warn): ResourceSet[] {
+  const sets: ResourceSet[] = [];
+  for (const res of [p.resources, ...p.additionalResources]) {
+    const s = resourceSet(res);
+    if (typeof s === "string") warn(`${s}; ignored`);
+    else sets.push(s);
+  }
+  return sets;
+}
+
+/** The rule of a policy on `sets`, its items still empty; what limits the whole policy is reported. */
+function ruleOf(p: RangerPolicyJson, sets: ResourceSet[], warn: Warn): RangerRule {
+  const rule: RangerRule = {
+    id: p.id,
+    name: p.name ?? "",
+    priority: p.policyPriority ?? 0,
+    resources: sets,
+    allow: [],
+    deny: [],
+    allowExceptions: [],
+    denyExceptions: [],
+    denyAllElse: p.isDenyAllElse === true,
+    conditional: p.conditions.length > 0 || p.validitySchedules.length > 0,
+  };
+  if (rule.conditional)
+    warn("has conditions or validity schedules: its allows give no entry, its denies always apply");
+  if (sets.every((s) => s.column && !(s.column.values.includes("*") && !s.column.excludes)))
+    warn(
+      "covers some columns only: it gives no file access (a file holds every column); its denies apply to the whole table",
+    );
+  if (rule.denyAllElse)
+    warn(
+      "denies everything it does not allow (isDenyAllElse): principals allowed elsewhere get no access on its objects",
+    );
+  return rule;
+}
+
+/** Fills the rule's allow, deny and exception lists from the policy's items that grant any access. */
+function addItems(
+  p: RangerPolicyJson,
+  rule: RangerRule,
+  members: Map<string, RoleMembers>,
+  warn: Warn,
+): void {
+  const lists = [
+    ["policyItems", p.policyItems, rule.allow],
+    ["denyPolicyItems", p.denyPolicyItems, rule.deny],
+    ["allowExceptions", p.allowExceptions, rule.allowExceptions],
+    ["denyExceptions", p.denyExceptions, rule.denyExceptions],
+  ] as const;
+  for (const [key, list, into] of lists) {
+    list.forEach((raw, i) => {
+      const item = toItem(`${key}[${i}]`, raw, members, warn);
+      if (item.bits === 0) return;
+      if (key === "policyItems" && (item.groups.includes("public") || item.users.includes("{USER}")))
+        warn(
+          `${item.ref} allows every user (public): that needs other::, which grantsync never changes; principals named elsewhere still get it`,
+        );
+      if (key === "denyPolicyItems" && item.groups.length > 0)
+        warn(
+          `${item.ref} denies groups ${item.groups.join(", ")}: a group deny cannot be expressed in ACLs, so ` +
+            "those groups get no entry, but their members may still reach the files through other entries",
+        );
+      into.push(item);
+    });
+  }
+}
+
 export function normalizeRangerPolicies(
   policies: readonly RangerPolicyJson[],
   roles: readonly RangerRoleJson[],
@@ -70,81 +152,22 @@ export function normalizeRangerPolicies(
   const rules: RangerRule[] = [];
   for (const p of policies) {
     const label = `ranger policy ${p.id} "${p.name ?? ""}"`;
-    const warn = (message: string) =>
+    const warn: Warn = (message) =>
       warnings.push({
         severity: "warning",
         code: "GS_POLICY_INVALID",
         message: `${label}: ${message}`,
         file,
       });
-    if (p.service && p.service !== service) {
-      warn(`is for service ${p.service}, not ${service}; ignored`);
+    const skip = skipReason(p, service);
+    if (skip !== undefined) {
+      warn(skip);
       continue;
     }
-    if (p.isEnabled === false) {
-      warn("is disabled; ignored");
-      continue;
-    }
-    const type = p.policyType ?? 0;
-    if (type !== 0) {
-      warn(`is ${POLICY_TYPES[type] ?? `a type ${type}`} policy, which grants no access; ignored`);
-      continue;
-    }
-    if (p.zoneName) {
-      warn(`belongs to security zone ${p.zoneName}, which grantsync does not read; ignored`);
-      continue;
-    }
-    const sets: ResourceSet[] = [];
-    for (const res of [p.resources, ...p.additionalResources]) {
-      const s = resourceSet(res);
-      if (typeof s === "string") warn(`${s}; ignored`);
-      else sets.push(s);
-    }
+    const sets = resourceSets(p, warn);
     if (sets.length === 0) continue;
-    const rule: RangerRule = {
-      id: p.id,
-      name: p.name ?? "",
-      priority: p.policyPriority ?? 0,
-      resources: sets,
-      allow: [],
-      deny: [],
-      allowExceptions: [],
-      denyExceptions: [],
-      denyAllElse: p.isDenyAllElse === true,
-      conditional: p.conditions.length > 0 || p.validitySchedules.length > 0,
-    };
-    if (rule.conditional)
-      warn("has conditions or validity schedules: its allows give no entry, its denies always apply");
-    if (sets.every((s) => s.column && !(s.column.values.includes("*") && !s.column.excludes)))
-      warn(
-        "covers some columns only: it gives no file access (a file holds every column); its denies apply to the whole table",
-      );
-    if (rule.denyAllElse)
-      warn(
-        "denies everything it does not allow (isDenyAllElse): principals allowed elsewhere get no access on its objects",
-      );
-    const lists = [
-      ["policyItems", p.policyItems, rule.allow],
-      ["denyPolicyItems", p.denyPolicyItems, rule.deny],
-      ["allowExceptions", p.allowExceptions, rule.allowExceptions],
-      ["denyExceptions", p.denyExceptions, rule.denyExceptions],
-    ] as const;
-    for (const [key, list, into] of lists) {
-      list.forEach((raw, i) => {
-        const item = toItem(`${key}[${i}]`, raw, members, warn);
-        if (item.bits === 0) return;
-        if (key === "policyItems" && (item.groups.includes("public") || item.users.includes("{USER}")))
-          warn(
-            `${item.ref} allows every user (public): that needs other::, which grantsync never changes; principals named elsewhere still get it`,
-          );
-        if (key === "denyPolicyItems" && item.groups.length > 0)
-          warn(
-            `${item.ref} denies groups ${item.groups.join(", ")}: a group deny cannot be expressed in ACLs, so ` +
-              "those groups get no entry, but their members may still reach the files through other entries",
-          );
-        into.push(item);
-      });
-    }
+    const rule = ruleOf(p, sets, warn);
+    addItems(p, rule, members, warn);
     rules.push(rule);
   }
   return { rules, warnings };
@@ -154,7 +177,7 @@ function toItem(
   ref: string,
   raw: RangerPolicyItemJson,
   roles: Map<string, RoleMembers>,
-  warn: (message: string) => void,
+  warn: Warn,
 ): RangerItem {
   let bits = 0;
   const inert: string[] = [];
