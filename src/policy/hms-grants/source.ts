@@ -1,10 +1,10 @@
 // Hive's own SQL-standard grants from the metastore database (DB_PRIVS, TBL_PRIVS, ROLES, ROLE_MAP) on
 // PostgreSQL or MySQL/MariaDB, Hive 2.3 and 3.1 schemas, read as Hive's authorizer would apply them.
 
-import { createHash } from "node:crypto";
-import { type DbConnection, type DbSession, withReadOnly } from "../../db/connection.ts";
-import { type Diagnostic, toGsError } from "../../errors.ts";
+import type { DbConnection, DbSession } from "../../db/connection.ts";
+import type { Diagnostic } from "../../errors.ts";
 import { redactUrl } from "../../secrets.ts";
+import { loadDbPolicy, tablesFingerprint, warning } from "../db-grants.ts";
 import type { Action, Grant, PolicyLoadResult, Privilege } from "../model.ts";
 import { type RoleMapRow, type RoleMembership, resolveRoles } from "./roles.ts";
 
@@ -55,10 +55,6 @@ async function privilegeRows(s: DbSession, level: Level, catalog: string): Promi
       ${hasCatalogs ? `WHERE d."CTLG_NAME" = ?` : ""} ORDER BY p."${level.id}"`,
     hasCatalogs ? [catalog] : [],
   );
-}
-
-function warning(file: string, message: string): Diagnostic {
-  return { severity: "warning", code: "GS_POLICY_INVALID", message, file };
 }
 
 /** Who holds each role (through nested roles); roles granted to groups are reported and left out. */
@@ -180,19 +176,7 @@ async function readGrants(
 }
 
 export async function loadHmsGrantsPolicy(cfg: HmsGrantsPolicySource): Promise<PolicyLoadResult> {
-  const sources = [`hms-grants:${redactUrl(cfg.url)}`];
-  const warnings: Diagnostic[] = [];
-  try {
-    const grants = await withReadOnly(cfg, (s) => readGrants(s, cfg, warnings), { snapshot: true });
-    return { policy: { grants, sources }, errors: [], warnings, sources };
-  } catch (err) {
-    const e = toGsError(err, "GS_DB_QUERY");
-    return {
-      errors: [{ severity: "error", code: e.code, message: e.message, file: redactUrl(cfg.url) }],
-      warnings,
-      sources,
-    };
-  }
+  return loadDbPolicy(cfg, `hms-grants:${redactUrl(cfg.url)}`, (s, warnings) => readGrants(s, cfg, warnings));
 }
 
 /** Aggregates that move with every GRANT, REVOKE, role change and dropped table. */
@@ -205,18 +189,5 @@ const FINGERPRINT: Record<string, string[]> = {
 
 /** Equal fingerprints mean a reload would read the same grants. Throws GsError (GS_DB_*). */
 export async function hmsGrantsFingerprint(cfg: HmsGrantsPolicySource): Promise<string> {
-  const parts = await withReadOnly(
-    cfg,
-    async (s) => {
-      const out: string[] = [];
-      for (const [table, aggs] of Object.entries(FINGERPRINT)) {
-        const cols = aggs.map((a, i) => `${a} AS "A${i}"`);
-        const [r] = await s.query(`SELECT ${cols.join(", ")} FROM "${table}"`);
-        out.push(`${table}:${Object.values(r ?? {}).join(",")}`);
-      }
-      return out;
-    },
-    { snapshot: true },
-  );
-  return createHash("sha256").update(parts.join("\n")).digest("hex");
+  return tablesFingerprint(cfg, FINGERPRINT);
 }

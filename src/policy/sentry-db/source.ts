@@ -1,10 +1,10 @@
 // Grants read from Apache Sentry's DB store (schema 2.x, PostgreSQL or MySQL): privileges through roles
 // to groups and users, each traceable to its SENTRY_DB_PRIVILEGE row and mapping row.
 
-import { createHash } from "node:crypto";
-import { type DbConnection, type DbSession, withReadOnly } from "../../db/connection.ts";
-import { type Diagnostic, toGsError } from "../../errors.ts";
+import type { DbConnection, DbSession } from "../../db/connection.ts";
+import type { Diagnostic } from "../../errors.ts";
 import { redactUrl } from "../../secrets.ts";
+import { loadDbPolicy, tablesFingerprint, warning } from "../db-grants.ts";
 import type { Action, Grant, PolicyLoadResult, Principal, Privilege, SourceRef } from "../model.ts";
 
 export interface SentryDbPolicySource extends DbConnection {
@@ -49,10 +49,6 @@ function privilegeText(p: Omit<Privilege, "text" | "source">): string {
   if (p.column !== undefined) parts.push(`column=${p.column}`);
   parts.push(`action=${p.action}`);
   return parts.join("->");
-}
-
-function warning(file: string, message: string): Diagnostic {
-  return { severity: "warning", code: "GS_POLICY_INVALID", message, file };
 }
 
 async function principalsByRole(
@@ -203,22 +199,8 @@ async function readGrants(s: DbSession, cfg: SentryDbPolicySource, warnings: Dia
   return grants;
 }
 
-function sentrySourceName(cfg: SentryDbPolicySource): string {
-  return `sentry-db:${redactUrl(cfg.url)}`;
-}
-
 export async function loadSentryDbPolicy(cfg: SentryDbPolicySource): Promise<PolicyLoadResult> {
-  const sources = [sentrySourceName(cfg)];
-  const warnings: Diagnostic[] = [];
-  try {
-    // One snapshot, so a grant being changed while we read is seen wholly before or wholly after.
-    const grants = await withReadOnly(cfg, (s) => readGrants(s, cfg, warnings), { snapshot: true });
-    return { policy: { grants, sources }, errors: [], warnings, sources };
-  } catch (err) {
-    const e = toGsError(err, "GS_DB_QUERY");
-    const d: Diagnostic = { severity: "error", code: e.code, message: e.message, file: redactUrl(cfg.url) };
-    return { errors: [d], warnings, sources };
-  }
+  return loadDbPolicy(cfg, `sentry-db:${redactUrl(cfg.url)}`, (s, warnings) => readGrants(s, cfg, warnings));
 }
 
 /** Aggregates per table that move whenever Sentry grants, revokes, or (re)maps a role. */
@@ -249,23 +231,5 @@ const FINGERPRINT: Record<string, string[]> = {
  * changed, so a daemon can skip re-reading. Throws GsError (GS_DB_CONNECT / GS_DB_QUERY).
  */
 export async function sentryDbFingerprint(cfg: SentryDbPolicySource): Promise<string> {
-  const parts = await withReadOnly(
-    cfg,
-    async (s) => {
-      const out: string[] = [];
-      for (const [table, aggs] of Object.entries(FINGERPRINT)) {
-        if (!(await s.hasTable(table))) {
-          out.push(`${table}:absent`);
-          continue;
-        }
-        // Aliased, since PostgreSQL would name two MAX() columns alike and one would hide the other.
-        const cols = aggs.map((a, i) => `${a} AS "A${i}"`);
-        const [r] = await s.query(`SELECT ${cols.join(", ")} FROM "${table}"`);
-        out.push(`${table}:${Object.values(r ?? {}).join(",")}`);
-      }
-      return out;
-    },
-    { snapshot: true },
-  );
-  return createHash("sha256").update(parts.join("\n")).digest("hex");
+  return tablesFingerprint(cfg, FINGERPRINT, true);
 }
