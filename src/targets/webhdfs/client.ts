@@ -88,13 +88,20 @@ export class WebhdfsClient {
   }
 
   async getFileStatus(path: string, signal?: AbortSignal): Promise<FileStatus> {
-    const body = await this.json<{ FileStatus: FileStatus }>("GET", "GETFILESTATUS", path, {}, signal);
+    const body = await this.json<{ FileStatus: FileStatus }>(
+      "GET",
+      "GETFILESTATUS",
+      path,
+      {},
+      signal,
+      URGENT,
+    );
     return body.FileStatus;
   }
 
   async listStatus(path: string, signal?: AbortSignal): Promise<FileStatus[]> {
     type Body = { FileStatuses: { FileStatus: FileStatus[] } };
-    const body = await this.json<Body>("GET", "LISTSTATUS", path, {}, signal);
+    const body = await this.json<Body>("GET", "LISTSTATUS", path, {}, signal, URGENT);
     return body.FileStatuses.FileStatus;
   }
 
@@ -113,7 +120,7 @@ export class WebhdfsClient {
     while (this.batchListing) {
       let listing: Body["DirectoryListing"];
       try {
-        listing = (await this.json<Body>("GET", "LISTSTATUS_BATCH", path, { startAfter }, signal))
+        listing = (await this.json<Body>("GET", "LISTSTATUS_BATCH", path, { startAfter }, signal, URGENT))
           .DirectoryListing;
       } catch (err) {
         if (startAfter !== undefined || !isUnsupportedOp(err, "LISTSTATUS_BATCH")) throw err;
@@ -208,9 +215,9 @@ export class WebhdfsClient {
     path: string,
     params: Params,
     signal?: AbortSignal,
-    kerberosOnly = false,
+    how: How = {},
   ): Promise<T> {
-    const res = await this.request(method, op, path, params, signal, kerberosOnly);
+    const res = await this.request(method, op, path, params, signal, how);
     return (res.text === "" ? {} : JSON.parse(res.text)) as T;
   }
 
@@ -220,7 +227,7 @@ export class WebhdfsClient {
     path: string,
     params: Params,
     signal?: AbortSignal,
-    kerberosOnly = false,
+    { kerberosOnly = false, urgent = false }: How = {},
   ): Promise<RawResponse> {
     const hdfsPath = normalizeHdfsPath(path);
     const opQuery = `${encodedUrlPath(hdfsPath)}?op=${op}`;
@@ -234,7 +241,7 @@ export class WebhdfsClient {
     // Token ops run while other requests hold every slot, waiting for the token: they go around.
     return this.namenodes.call(
       `${op} ${hdfsPath}`,
-      (origin) => (kerberosOnly ? attempt(origin)() : this.limit.run(attempt(origin))),
+      (origin) => (kerberosOnly ? attempt(origin)() : this.limit.run(attempt(origin), urgent)),
       signal,
     );
   }
@@ -273,7 +280,16 @@ export class WebhdfsClient {
 const NO_AUTH = Object.freeze({ headers: Object.freeze({}) as Record<string, string> });
 
 /** Delegation-token ops authenticate with Kerberos (cookie or SPNEGO), never with a token. */
-const KRB = [undefined, true] as const;
+const KRB = [undefined, { kerberosOnly: true }] as const;
+
+interface How {
+  /** Authenticate with Kerberos itself, and bypass the in-flight limit (see request()). */
+  kerberosOnly?: boolean;
+  /** Ahead of queued ACL requests: statuses and listings find the work that keeps the rest busy. */
+  urgent?: boolean;
+}
+
+const URGENT: How = { urgent: true };
 
 type TokenBody = { Token: { urlString: string } };
 

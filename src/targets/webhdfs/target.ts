@@ -97,14 +97,23 @@ export class WebhdfsTarget implements Target {
     const status = await this.statusOrNull(path, options.signal);
     if (!status) return options.skip({ path, reason: "missing" });
     if (status.type === "SYMLINK") return options.skip({ path, reason: "symlink", detail: status.symlink });
-    const node = await this.observe(path, status, options.signal);
-    await options.visit(node);
-    if (node.type !== "dir" || !hasChildren(status) || options.descend?.(node) === false) return;
-    await walkBelow(path, options, {
-      listPages: (dir, signal) => this.client.listStatusBatches(dir, signal),
-      observe: (child, childStatus, signal) => this.observe(child, childStatus, signal),
-      parallel: this.parallel,
-    });
+    const visited = (async () => {
+      const node = await this.observe(path, status, options.signal);
+      await options.visit(node);
+      return options.descend?.(node) ?? true;
+    })();
+    if (status.type !== "DIRECTORY" || !hasChildren(status)) return void (await visited);
+    // The root's first listing goes out with its ACL request; its children wait for its visit.
+    await walkBelow(
+      path,
+      options,
+      {
+        listPages: (dir, signal) => this.client.listStatusBatches(dir, signal),
+        observe: (child, childStatus, signal) => this.observe(child, childStatus, signal),
+        parallel: this.parallel,
+      },
+      visited,
+    );
   }
 
   async node(path: string): Promise<TargetNode | null> {

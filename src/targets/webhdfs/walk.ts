@@ -17,26 +17,92 @@ export interface WalkDeps {
 /** Directories waiting beyond this are listed by the worker that found them, depth-first. */
 const QUEUE_PER_WORKER = 16;
 
-/** Walks the children of `root` (already visited by the caller) and everything below them. */
-export async function walkBelow(root: string, options: WalkOptions, deps: WalkDeps): Promise<void> {
+/** Whether a directory's children are to be visited: settles once it has been visited itself. */
+export type Gate = Promise<boolean>;
+
+const OPEN: Gate = Promise.resolve(true);
+
+/**
+ * Walks the children of `root` and everything below them. `rootVisited` settles once the caller
+ * has visited `root` (true: descend), so the first listing can be on the wire meanwhile.
+ */
+export async function walkBelow(
+  root: string,
+  options: WalkOptions,
+  deps: WalkDeps,
+  rootVisited: Gate = OPEN,
+): Promise<void> {
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   // Every request in flight listens on it; the semaphore, not this warning, is what bounds them.
   setMaxListeners(0, signal);
-  const queue = new DirQueue(deps.parallel, deps.parallel * QUEUE_PER_WORKER, async (dir) => {
+  const queue = new DirQueue(deps.parallel, deps.parallel * QUEUE_PER_WORKER, async (dir, gate) => {
     try {
-      await listDir(dir);
+      await listDir(dir, gate);
     } catch (err) {
       stop.abort(err);
       throw err;
     }
   });
 
-  const listDir = async (dir: string): Promise<void> => {
-    for await (const page of pagesOrSkip(dir)) {
-      const found = await Promise.all(page.map((status) => observeChild(dir, status)));
+  /**
+   * Lists `dir` while its own visit may still be pending (the first page, and each next page while
+   * the one before is visited, are in flight early); its children are visited only once `gate`
+   * says it was visited and is to be descended into, so parents still come before children.
+   */
+  const listDir = async (dir: string, gate: Gate): Promise<void> => {
+    const pages = deps.listPages(dir, signal)[Symbol.asyncIterator]();
+    let next = pages.next();
+    next.catch(() => {}); // handled below, once the gate has settled
+    if (!(await gate)) {
+      void next.then(
+        () => pages.return?.(),
+        () => {},
+      );
+      return;
+    }
+    for (;;) {
+      let page: IteratorResult<FileStatus[]>;
+      try {
+        page = await next;
+      } catch (err) {
+        // Only the listing's own failures can mean "this directory went away"; a visit's are the caller's.
+        const skipped = skipFor(dir, err);
+        if (!skipped) throw err;
+        return options.skip(skipped);
+      }
+      if (page.done) return;
+      next = pages.next();
+      next.catch(() => {});
+      await visitPage(dir, page.value);
+    }
+  };
+
+  const visitPage = async (dir: string, page: FileStatus[]): Promise<void> => {
+    const opened: ((descend: boolean) => void)[] = [];
+    // Once this page failed, observes still in flight queue nothing more (no gate would open).
+    let over = false;
+    try {
+      const found = await Promise.all(
+        page.map(async (status) => {
+          const item = await observeChild(dir, status);
+          // Known to have children and (as far as descend can tell before the visit) wanted:
+          // queue its listing now rather than after the whole page has been visited.
+          if (!over && !("reason" in item) && item.listed && (options.descend?.(item.node) ?? true)) {
+            let open!: (descend: boolean) => void;
+            const gate = new Promise<boolean>((resolve) => {
+              open = resolve;
+            });
+            if (queue.offer(item.node.path, gate)) {
+              item.open = open;
+              opened.push(open);
+            }
+          }
+          return item;
+        }),
+      );
       // A page's visits run together (a writer journals them as one batch and writes them in
-      // parallel); its directories are listed once they all settled, so parents still come first.
+      // parallel); its directories' children come once they all settled.
       const visits: Promise<void>[] = [];
       for (const item of found) {
         signal.throwIfAborted();
@@ -50,21 +116,16 @@ export async function walkBelow(root: string, options: WalkOptions, deps: WalkDe
       await Promise.all(visits);
       for (const item of found) {
         if ("reason" in item || !item.listed) continue;
-        if (options.descend?.(item.node) ?? true) await queue.add(item.node.path);
+        const descend = options.descend?.(item.node) ?? true;
+        if (item.open) item.open(descend);
+        else if (descend) await queue.add(item.node.path, OPEN);
       }
+    } finally {
+      // After a failure, the listings queued early end without visiting anything.
+      over = true;
+      for (const open of opened) open(false);
     }
   };
-
-  // Only the listing's own failures can mean "this directory went away"; a visit's errors are the caller's.
-  async function* pagesOrSkip(dir: string): AsyncGenerator<FileStatus[]> {
-    try {
-      yield* deps.listPages(dir, signal);
-    } catch (err) {
-      const skipped = skipFor(dir, err);
-      if (!skipped) throw err;
-      options.skip(skipped);
-    }
-  }
 
   const observeChild = async (dir: string, status: FileStatus): Promise<Observed | SkippedPath> => {
     const path = childPath(dir, status.pathSuffix);
@@ -79,7 +140,7 @@ export async function walkBelow(root: string, options: WalkOptions, deps: WalkDe
     }
   };
 
-  await queue.add(root);
+  await queue.add(root, rootVisited);
   await queue.drained;
 }
 
@@ -87,6 +148,8 @@ interface Observed {
   node: TargetNode;
   /** A directory with children to list (partitions are mostly leaves: no request for those). */
   listed: boolean;
+  /** Settles the gate of its listing, when that was queued before its visit. */
+  open?: (descend: boolean) => void;
 }
 
 /**
@@ -107,7 +170,7 @@ function skipFor(path: string, err: unknown): SkippedPath | undefined {
 
 class DirQueue {
   readonly drained: Promise<void>;
-  private readonly pending: string[] = [];
+  private readonly pending: [string, Gate][] = [];
   private running = 0;
   private failure: { error: unknown } | undefined;
   private settle!: (failure?: { error: unknown }) => void;
@@ -115,7 +178,7 @@ class DirQueue {
   constructor(
     private readonly parallel: number,
     private readonly capacity: number,
-    private readonly list: (dir: string) => Promise<void>,
+    private readonly list: (dir: string, gate: Gate) => Promise<void>,
   ) {
     this.drained = new Promise((resolve, reject) => {
       this.settle = (f) => (f ? reject(f.error) : resolve());
@@ -123,18 +186,24 @@ class DirQueue {
   }
 
   /** Queues `dir`, or lists it right here when the queue is full, so pending work stays bounded. */
-  async add(dir: string): Promise<void> {
-    if (this.pending.length >= this.capacity) return this.list(dir);
-    this.pending.push(dir);
+  async add(dir: string, gate: Gate): Promise<void> {
+    if (!this.offer(dir, gate)) return this.list(dir, gate);
+  }
+
+  /** Queues `dir` unless the queue is full (then the caller lists it later itself). */
+  offer(dir: string, gate: Gate): boolean {
+    if (this.pending.length >= this.capacity) return false;
+    this.pending.push([dir, gate]);
     this.pump();
+    return true;
   }
 
   private pump(): void {
     while (!this.failure && this.running < this.parallel && this.pending.length > 0) {
       // Newest first keeps the walk depth-first, which keeps the queue short.
-      const dir = this.pending.pop()!;
+      const [dir, gate] = this.pending.pop()!;
       this.running++;
-      this.list(dir)
+      this.list(dir, gate)
         .catch((error: unknown) => {
           this.failure ??= { error };
         })

@@ -108,6 +108,55 @@ describe("walkBelow", () => {
   });
 });
 
+describe("walkBelow scheduling", () => {
+  it("lists a directory while its visit is pending, and visits its children only after it", async () => {
+    const tree = {
+      "/r": [status("a", "DIRECTORY"), status("b", "DIRECTORY")],
+      "/r/a": [status("f", "FILE")],
+      "/r/b": [status("g", "FILE")],
+    };
+    const deps = depsFor(tree);
+    const events: string[] = [];
+    const listPages = deps.listPages;
+    deps.listPages = (dir, signal) => {
+      events.push(`list ${dir}`);
+      return listPages(dir, signal);
+    };
+    let release!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    const visit = (n: TargetNode) => {
+      events.push(`visit ${n.path}`);
+      if (n.path === "/r/a") return held.then(() => void events.push("visited /r/a"));
+    };
+    const walking = walkBelow("/r", { visit, skip: () => {}, descend: (d) => d.path !== "/r/b" }, deps);
+    await new Promise((r) => setTimeout(r, 20));
+    // /r/a's listing went out although its visit has not settled; its child waits for it.
+    assert.ok(events.includes("list /r/a"), events.join(", "));
+    assert.ok(!events.includes("visit /r/a/f"), events.join(", "));
+    release();
+    await walking;
+    assert.ok(events.indexOf("visited /r/a") < events.indexOf("visit /r/a/f"), events.join(", "));
+    // descend said no to /r/b: never listed, nothing below it visited.
+    assert.ok(
+      !events.some((e) => e.startsWith("list /r/b") || e.startsWith("visit /r/b/")),
+      events.join(", "),
+    );
+  });
+
+  it("waits for the root's visit before visiting its children, and leaves them out when descend says no", async () => {
+    const tree = { "/r": [status("f", "FILE")] };
+    const visited: string[] = [];
+    const options = { visit: (n: TargetNode) => void visited.push(n.path), skip: () => {} };
+    await walkBelow("/r", options, depsFor(tree), Promise.resolve(false));
+    assert.deepEqual(visited, []);
+    const failed = new Error("root visit failed");
+    await assert.rejects(walkBelow("/r", options, depsFor(tree), Promise.reject(failed)), failed);
+    assert.deepEqual(visited, []);
+  });
+});
+
 describe("Semaphore", () => {
   it("never runs more tasks at once than it has permits, and runs them all", async () => {
     const limit = new Semaphore(3);
