@@ -10,6 +10,7 @@ import { checkEnvironment } from "../config/environment.ts";
 import type { Config } from "../config/types.ts";
 import { type Diagnostic, GsError } from "../errors.ts";
 import { formatSource, type Grant } from "../policy/model.ts";
+import { aboveRootProblems } from "../reconcile/above-roots.ts";
 import { colourEnabled, makeStyle, plural } from "../report/style.ts";
 import { renderDiagnostics, renderGrantNotes } from "../report/text.ts";
 import { compileFor } from "../session/build.ts";
@@ -72,6 +73,7 @@ async function validate(opts: ValidateOptions): Promise<void> {
   if (config && compiled) {
     warnings.push(...desiredNotices(compiled.desired).warnings);
     (config.target.unknownPrincipal === "error" ? errors : warnings).push(...compiled.unknown);
+    warnings.push(...compiled.above);
   }
   if (opts.strict) errors.push(...warnings.splice(0).map((w) => ({ ...w, severity: "error" as const })));
   const valid = errors.length === 0;
@@ -118,12 +120,25 @@ async function validate(opts: ValidateOptions): Promise<void> {
 async function compileOnTarget(
   config: Config,
   model: Model,
-): Promise<{ desired: DesiredState; unknown: Diagnostic[] }> {
+): Promise<{ desired: DesiredState; unknown: Diagnostic[]; above: Diagnostic[] }> {
   const target = await createTarget(config);
   try {
     const desired = compileFor(config, model, target);
     const unknown = await target.unknownPrincipals(desiredPrincipals(desired));
-    return { desired, unknown: unknown.map((p) => unknownPrincipal(config, model.policy.grants, p)) };
+    const skip = new Set(unknown.map((p) => `${p.kind}:${p.name}`));
+    const above = await aboveRootProblems(target, desired, config.target.roots, skip);
+    return {
+      desired,
+      unknown: unknown.map((p) => unknownPrincipal(config, model.policy.grants, p)),
+      above: above.map(
+        (w): Diagnostic => ({
+          severity: "warning",
+          code: w.code,
+          file: w.path ?? "",
+          message: `${w.message} [${(w.principals ?? []).join(", ")}]`,
+        }),
+      ),
+    };
   } finally {
     await target.close();
   }

@@ -4,6 +4,7 @@
 import { type GsError, targetFamily, toGsError } from "../errors.ts";
 import { findRoot } from "../paths.ts";
 import type { SkippedPath, TargetNode } from "../targets/target.ts";
+import { aboveRootProblems } from "./above-roots.ts";
 import { ContextResolver, walkRoots } from "./contexts.ts";
 import { type Decision, decide, type WalkInput } from "./decide.ts";
 import { excludedBelowRoot } from "./exclusions.ts";
@@ -104,7 +105,11 @@ export async function walkManaged(input: WalkInput, handlers: WalkHandlers): Pro
       continue;
     await decideAlone(path, resolver, input, handlers);
   }
-  if (!input.signal?.aborted) await warnAboveRoots(input, handlers);
+  if (!input.signal?.aborted) {
+    const { target, desired, skipPrincipals } = input;
+    for (const w of await aboveRootProblems(target, desired, input.roots, skipPrincipals))
+      handlers.warning(w);
+  }
   return { cleanRoots, walkedRoots: roots };
 }
 
@@ -142,44 +147,6 @@ export function targetUnreachable(e: GsError): boolean {
 /** An unreachable target, a journal that can no longer be written ahead, or a lost writer lease: no path may follow. */
 export function stopsRun(e: GsError): boolean {
   return targetUnreachable(e) || e.code === "GS_JOURNAL_WRITE" || e.code === "GS_LEADERSHIP_LOST";
-}
-
-/** Directories above a root are never written: say which grantees they stop (mode bits only). */
-async function warnAboveRoots(input: WalkInput, handlers: WalkHandlers): Promise<void> {
-  const { target, desired } = input;
-  if (!desired.traverse || !target.statAbove) return;
-  for (const root of input.roots) {
-    const grantees = new Map<string, { type: string; name: string }>();
-    for (const ctx of desired.contexts.values()) {
-      if (findRoot(ctx.path, input.roots) !== root) continue;
-      for (const e of ctx.dir.concat(ctx.file)) {
-        const key = `${e.type}:${e.name}`;
-        if (e.perm !== 0 && !input.skipPrincipals.has(key)) grantees.set(key, e);
-      }
-    }
-    if (grantees.size === 0) continue;
-    for (let dir = parentDir(root); dir !== undefined; dir = parentDir(dir)) {
-      const st = await target.statAbove(dir);
-      if (!st || (st.mode & 0o001) !== 0) continue;
-      const passes = (p: { type: string; name: string }) =>
-        (p.type === "user" && p.name === st.owner && (st.mode & 0o100) !== 0) ||
-        (p.type === "group" && p.name === st.group && (st.mode & 0o010) !== 0);
-      const blocked = [...grantees].filter(([, p]) => !passes(p)).map(([k]) => k);
-      if (blocked.length === 0) continue;
-      handlers.warning({
-        path: dir,
-        code: "GS_TRAVERSE_ABOVE_ROOT",
-        message: `this directory above the root ${root} has no x for these grantees, so they cannot reach their locations; grantsync never writes above a root (chmod o+x, or an entry of your own)`,
-        principals: blocked.sort(),
-      });
-    }
-  }
-}
-
-function parentDir(path: string): string | undefined {
-  if (path === "/") return undefined;
-  const slash = path.lastIndexOf("/");
-  return slash <= 0 ? "/" : path.slice(0, slash);
 }
 
 function baseName(path: string): string {

@@ -102,6 +102,21 @@ describe("traverse entries", () => {
       above.map((w) => [w.path, w.principals]),
       [[wh.dir, [`group:${USER}`]]],
     );
+    // validate and explain say it too, before anything is applied.
+    const valid = grantsyncJson<{
+      valid: boolean;
+      warnings: { code: string; file: string; message: string }[];
+    }>(["validate", "-c", wh.config]);
+    assert.equal(valid.json.valid, true);
+    const fromValidate = valid.json.warnings.filter((w) => w.code === "GS_TRAVERSE_ABOVE_ROOT");
+    assert.deepEqual(
+      fromValidate.map((w) => w.file),
+      [wh.dir],
+    );
+    assert.ok(fromValidate[0]!.message.includes(`group:${USER}`));
+    const explained = grantsync(["explain", wh.p("sales.db/customers/part-0.csv"), "-c", wh.config]);
+    assert.equal(explained.code, 0, explained.stderr);
+    assert.ok(explained.stderr.includes(`warning: ${wh.dir}: GS_TRAVERSE_ABOVE_ROOT`), explained.stderr);
     assert.equal(grantsync(["apply", "-c", wh.config, "--yes"]).code, 0);
     assert.ok(!getfacl(wh.dir).some((l) => l.includes(USER)), "nothing above the root is written");
   });
