@@ -3,6 +3,7 @@
 
 import { readFile } from "node:fs/promises";
 import type { Connection as MysqlConnection, ConnectionOptions as MysqlOptions } from "mysql2/promise";
+import type { ClientConfig as PgOptions } from "pg";
 import { GsError } from "../errors.ts";
 import { redactUrl, scrubSecret } from "../secrets.ts";
 
@@ -54,6 +55,34 @@ export function dialectOf(url: URL): Dialect | undefined {
   }
 }
 
+const URL_WORDS = {
+  source: { code: "GS_DB_CONNECT", url: "the database URL", scheme: "database" },
+  state: { code: "GS_STATE", url: "the [state] url", scheme: "state database" },
+} as const;
+
+/** A connection's URL parsed, its redacted form for messages, and its dialect; refused otherwise. */
+export function parseDbUrl(
+  conn: DbConnection,
+  kind: keyof typeof URL_WORDS,
+): { url: URL; where: string; dialect: Dialect } {
+  const words = URL_WORDS[kind];
+  const where = redactUrl(conn.url);
+  let url: URL;
+  try {
+    url = new URL(conn.url);
+  } catch {
+    throw new GsError(words.code, `${words.url} is not a valid URL`, { location: where });
+  }
+  const dialect = dialectOf(url);
+  if (!dialect) {
+    throw new GsError(words.code, `unsupported ${words.scheme} URL scheme ${url.protocol}`, {
+      location: where,
+      hint: "Use postgres://user@host:port/db or mysql://user@host:port/db.",
+    });
+  }
+  return { url, where, dialect };
+}
+
 export async function resolvePassword(
   conn: DbConnection,
   url: URL,
@@ -80,7 +109,8 @@ function toText(v: unknown): string | null {
   return String(v);
 }
 
-function normalizeRows(rows: Record<string, unknown>[]): Record<string, string | null>[] {
+/** Rows with every value as text (or null), so BIGINT ids, dates and blobs read alike from both drivers. */
+export function normalizeRows(rows: Record<string, unknown>[]): Record<string, string | null>[] {
   return rows.map((r) => {
     const out: Record<string, string | null> = {};
     for (const [k, v] of Object.entries(r)) out[k] = toText(v);
@@ -106,20 +136,7 @@ export async function openReadOnly(
   conn: DbConnection,
   opts: { snapshot?: boolean } = {},
 ): Promise<DbSession> {
-  const where = redactUrl(conn.url);
-  let url: URL;
-  try {
-    url = new URL(conn.url);
-  } catch {
-    throw new GsError("GS_DB_CONNECT", "the database URL is not a valid URL", { location: where });
-  }
-  const dialect = dialectOf(url);
-  if (!dialect) {
-    throw new GsError("GS_DB_CONNECT", `unsupported database URL scheme ${url.protocol}`, {
-      location: where,
-      hint: "Use postgres://user@host:port/db or mysql://user@host:port/db.",
-    });
-  }
+  const { url, where, dialect } = parseDbUrl(conn, "source");
   const password = await resolvePassword(conn, url, where);
   const fail = (err: unknown, what: string): GsError => {
     const msg = scrubSecret(err instanceof Error ? err.message || String(err) : String(err), password);
@@ -140,6 +157,18 @@ function queryError(err: unknown, where: string, password: string | undefined): 
   return new GsError("GS_DB_QUERY", `query failed: ${msg}`, { location: where });
 }
 
+/** What every PostgreSQL connection of ours is opened with: the password apart from the URL. */
+export function pgOptions(url: URL, password: string | undefined, applicationName: string): PgOptions {
+  const noPassword = new URL(url.toString());
+  noPassword.password = "";
+  return {
+    connectionString: noPassword.toString(),
+    password,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    application_name: applicationName,
+  };
+}
+
 async function openPg(
   url: URL,
   where: string,
@@ -147,15 +176,8 @@ async function openPg(
   snapshot: boolean,
   fail: Fail,
 ): Promise<DbSession> {
-  const noPassword = new URL(url.toString());
-  noPassword.password = "";
   const pg = await loadPg();
-  const client = new pg.Client({
-    connectionString: noPassword.toString(),
-    password,
-    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-    application_name: "grantsync",
-  });
+  const client = new pg.Client(pgOptions(url, password, "grantsync"));
   // A dropped connection emits 'error' on the client; without a listener it would crash the process.
   client.on("error", () => {});
   try {

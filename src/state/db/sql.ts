@@ -6,14 +6,16 @@ import type { Connection as MysqlConnection, ResultSetHeader } from "mysql2/prom
 import type { DbConnection } from "../../config/types.ts";
 import {
   type Dialect,
-  dialectOf,
   loadMysql,
   loadPg,
   mysqlOptions,
+  normalizeRows,
+  parseDbUrl,
+  pgOptions,
   resolvePassword,
 } from "../../db/connection.ts";
 import { GsError } from "../../errors.ts";
-import { redactUrl, scrubSecret } from "../../secrets.ts";
+import { scrubSecret } from "../../secrets.ts";
 
 export type Row = Record<string, string | null>;
 
@@ -28,28 +30,13 @@ export interface SqlConn {
   close(): Promise<void>;
 }
 
-const CONNECT_TIMEOUT_MS = 10_000;
-
 /** Names this process in the server's session list, so an operator can see who holds the lock. */
 export function clientName(): string {
   return `grantsync@${hostname()}:${process.pid}`.slice(0, 63);
 }
 
 export async function openSql(conn: DbConnection, keepAliveMs: number): Promise<SqlConn> {
-  const where = redactUrl(conn.url);
-  let url: URL;
-  try {
-    url = new URL(conn.url);
-  } catch {
-    throw new GsError("GS_STATE", "the [state] url is not a valid URL", { location: where });
-  }
-  const dialect = dialectOf(url);
-  if (!dialect) {
-    throw new GsError("GS_STATE", `unsupported state database URL scheme ${url.protocol}`, {
-      location: where,
-      hint: "Use postgres://user@host:port/db or mysql://user@host:port/db.",
-    });
-  }
+  const { url, where, dialect } = parseDbUrl(conn, "state");
   const password = await resolvePassword(conn, url, where);
   const wrap = (err: unknown, what: string) =>
     new GsError(
@@ -90,14 +77,9 @@ async function openPg(
   keepAliveMs: number,
   wrap: Wrap,
 ) {
-  const noPassword = new URL(url.toString());
-  noPassword.password = "";
   const pg = await loadPg();
   const client = new pg.Client({
-    connectionString: noPassword.toString(),
-    password,
-    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-    application_name: clientName(),
+    ...pgOptions(url, password, clientName()),
     keepAlive: true,
     keepAliveInitialDelayMillis: keepAliveMs,
   });
@@ -124,7 +106,7 @@ async function openPg(
   const conn: SqlConn = {
     dialect: "postgres",
     where,
-    query: async (sql, params = []) => textRows((await exec(sql, params)).rows),
+    query: async (sql, params = []) => normalizeRows((await exec(sql, params)).rows),
     run: async (sql, params = []) => (await exec(sql, params)).rowCount ?? 0,
     onGone: ended.add,
     close: async () => {
@@ -166,30 +148,13 @@ async function openMysql(
   return {
     dialect: "mysql",
     where,
-    query: async (sql, params = []) => textRows((await exec(sql, params)) as Record<string, unknown>[]),
+    query: async (sql, params = []) => normalizeRows((await exec(sql, params)) as Record<string, unknown>[]),
     run: async (sql, params = []) => ((await exec(sql, params)) as ResultSetHeader).affectedRows,
     onGone: ended.add,
     close: async () => {
       await c.end().catch(() => c.destroy());
     },
   };
-}
-
-function textRows(rows: Record<string, unknown>[]): Row[] {
-  return rows.map((r) => {
-    const out: Row = {};
-    for (const [k, v] of Object.entries(r)) {
-      out[k] =
-        v === null || v === undefined
-          ? null
-          : Buffer.isBuffer(v)
-            ? v.toString("utf8")
-            : v instanceof Date
-              ? v.toISOString()
-              : String(v);
-    }
-    return out;
-  });
 }
 
 /** Runs `fn` in one transaction on `conn`: committed when it returns, rolled back when it throws. */
