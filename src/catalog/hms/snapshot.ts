@@ -90,27 +90,36 @@ async function paged(
   }
 }
 
-/** Reads databases, tables and partitions into `ix`, optionally narrowed to one database or table. */
-export async function readLocations(
+type Only = { db?: string; table?: string };
+
+async function readDatabases(
   s: DbSession,
   cfg: HmsCatalogSource,
   schema: HmsSchema,
   ix: CatalogIndex,
-  only: { db?: string; table?: string } = {},
-): Promise<void> {
-  if (only.table === undefined) {
-    await paged(
-      s,
-      cfg.pageSize,
-      `SELECT d."DB_ID", d."NAME", d."DB_LOCATION_URI" FROM "DBS" d`,
-      `d."DB_ID"`,
-      "DB_ID",
-      scope(schema, cfg, only.db),
-      (r) => {
-        if (r.NAME) ix.dbs.set(r.NAME.toLowerCase(), dbLocation(r.DB_ID, r.DB_LOCATION_URI));
-      },
-    );
-  }
+  only: Only,
+) {
+  await paged(
+    s,
+    cfg.pageSize,
+    `SELECT d."DB_ID", d."NAME", d."DB_LOCATION_URI" FROM "DBS" d`,
+    `d."DB_ID"`,
+    "DB_ID",
+    scope(schema, cfg, only.db),
+    (r) => {
+      if (r.NAME) ix.dbs.set(r.NAME.toLowerCase(), dbLocation(r.DB_ID, r.DB_LOCATION_URI));
+    },
+  );
+}
+
+/** Reads the tables into `ix`; returns them by TBL_ID, for their partitions. */
+async function readTables(
+  s: DbSession,
+  cfg: HmsCatalogSource,
+  schema: HmsSchema,
+  ix: CatalogIndex,
+  only: Only,
+): Promise<Map<string, TableEntry>> {
   const byId = new Map<string, TableEntry>();
   await paged(
     s,
@@ -133,7 +142,17 @@ export async function readLocations(
       ix.setTable(entry);
     },
   );
-  if (byId.size === 0) return;
+  return byId;
+}
+
+/** Adds each partition to its table in `byId`. */
+async function readPartitions(
+  s: DbSession,
+  cfg: HmsCatalogSource,
+  schema: HmsSchema,
+  byId: ReadonlyMap<string, TableEntry>,
+  only: Only,
+) {
   await paged(
     s,
     cfg.pageSize,
@@ -149,6 +168,20 @@ export async function readLocations(
       if (t && loc && r.PART_NAME) t.partitions.set(r.PART_NAME, loc);
     },
   );
+}
+
+/** Reads databases, tables and partitions into `ix`, optionally narrowed to one database or table. */
+export async function readLocations(
+  s: DbSession,
+  cfg: HmsCatalogSource,
+  schema: HmsSchema,
+  ix: CatalogIndex,
+  only: Only = {},
+): Promise<void> {
+  // A table's refetch leaves its database's own location as it is.
+  if (only.table === undefined) await readDatabases(s, cfg, schema, ix, only);
+  const byId = await readTables(s, cfg, schema, ix, only);
+  if (byId.size > 0) await readPartitions(s, cfg, schema, byId, only);
 }
 
 /** The newest event id the metastore has handed out (the log may have been cleaned below it). */
