@@ -57,7 +57,9 @@ export function decide(node: TargetNode, ctx: NodeContext, input: WalkInput): De
   let decision = decideFor(node, ctx, input, withTraverse(located, traverse.add), managed);
   // A directory above every location carries only traverse entries: name it so in the plan.
   if (traverseOnly) decision = relabel(decision, "(traverse)");
-  decision.traverse = traverse.add.map(entryKey);
+  // Only a directory with traverse entries, wanted or remembered, has keys to settle in the state.
+  if (traverse.add.length > 0 || (input.state.traverse && Object.hasOwn(input.state.traverse, node.path)))
+    decision.traverse = traverse.add.map(entryKey);
   if (decision.problem?.code === "GS_ACL_TOO_MANY" && traverse.add.length > 0) {
     const without = decideFor(node, ctx, input, located, managed);
     if (!without.problem) {
@@ -127,8 +129,20 @@ function mergeFor(
   adopted: ReadonlyMap<string, Perm>,
 ): Merged {
   if (adopted.size > 0) return computeMerge(current, desired, managed, adopted);
-  return merges(current, desired)(managed);
+  // Siblings share all three: the last triple answers most paths without a memo lookup.
+  if (lastMerged && current === lastCurrent && desired === lastDesired && managed === lastManaged)
+    return lastMerged;
+  lastMerged = merges(current, desired)(managed);
+  lastCurrent = current;
+  lastDesired = desired;
+  lastManaged = managed;
+  return lastMerged;
 }
+
+let lastCurrent: Acl | undefined;
+let lastDesired: readonly AclEntry[] | undefined;
+let lastManaged: ReadonlySet<string> | undefined;
+let lastMerged: Merged | undefined;
 
 function computeMerge(
   current: Acl,
@@ -147,6 +161,7 @@ const labels = new WeakMap<object, string>();
 function objectLabel(ctx: NodeContext): string {
   const owner = ctx.desired ?? ctx.managed;
   if (!owner) return "(unmanaged)";
+  if (owner === lastLabel.owner) return lastLabel.label;
   let label = labels.get(owner);
   if (label === undefined) {
     label = ctx.desired
@@ -154,8 +169,11 @@ function objectLabel(ctx: NodeContext): string {
       : `${ctx.managed!.objects.join("+") || ctx.managedPath} (no longer in the catalog)`;
     labels.set(owner, label);
   }
+  lastLabel = { owner, label };
   return label;
 }
+
+let lastLabel: { owner?: object; label: string } = { label: "" };
 
 function exposes(path: string, keys: readonly string[]): PathProblem {
   return {

@@ -83,12 +83,18 @@ export async function walkManaged(input: WalkInput, handlers: WalkHandlers): Pro
             dir.path === root ||
             !resolver.isContextPath(dir.path) ||
             input.scope.has(dir.path)),
-        visit: async (node) => {
+        // Synchronous unless the handler writes: a walk then pays no promise per unchanged path.
+        visit: (node) => {
           if (node.path !== root && isExcluded(node)) return handlers.excluded(node.path);
           if (traversePaths.has(node.path)) visited.add(node.path);
           const decision = decide(node, resolver.forPath(node.path), input);
           if (decision.problem) problem(decision.problem);
-          if ((await handlers.decided(decision)) === false) problems++;
+          const decided = handlers.decided(decision);
+          if (decided === false) problems++;
+          else if (decided !== true)
+            return decided.then((ok) => {
+              if (!ok) problems++;
+            });
         },
       });
     } catch (err) {

@@ -1,0 +1,178 @@
+// The writing half of an apply: each changed path is journaled (in batches, before it is touched),
+// written, and counted; at the end the state settles on what was written and the journal is closed.
+
+import type { Acl, Perm } from "../acl/entry.ts";
+import { toGsError } from "../errors.ts";
+import { leaseLost, type RunWriter, type WriterLease } from "../state/store.ts";
+import { type Decision, stopsRun, type WalkHandlers, type WalkOutcome } from "./engine.ts";
+import { type PathChange, PlanBuilder } from "./plan.ts";
+import type { PreparedWalk } from "./prepare.ts";
+import { progressReporter } from "./progress.ts";
+import type { ApplyOptions, ApplyResult, Session } from "./run.ts";
+import { finalState } from "./state-transitions.ts";
+
+const NO_ADOPTIONS: ReadonlyMap<string, Perm> = new Map();
+
+export class ApplyWriter {
+  private readonly builder: PlanBuilder;
+  private readonly expect: Map<string, PathChange> | undefined;
+  /** Opened by the first path to write (visits overlap, so their intents share a batch). */
+  private opening: Promise<RunWriter> | undefined;
+  private journal: RunWriter | undefined;
+  private failed = 0;
+  /** Traverse keys per directory this run left in place (a failed write keeps the old ones). */
+  private readonly traverse = new Map<string, string[]>();
+
+  constructor(
+    private readonly session: Session,
+    private readonly opts: ApplyOptions,
+    private readonly lease: WriterLease,
+    private readonly prepared: PreparedWalk,
+    readonly run: string,
+  ) {
+    // Per-path changes are kept only when someone reads them (JSON, a saved plan's check): a large
+    // apply otherwise holds every path's texts until it ends.
+    this.builder = new PlanBuilder((opts.keepChanges ?? true) || opts.saved !== undefined);
+    for (const p of prepared.skips.problems) this.builder.problem(p);
+    this.expect = opts.saved ? new Map(opts.saved.changes.map((c) => [c.path, c])) : undefined;
+  }
+
+  handlers(): WalkHandlers {
+    const builder = this.builder;
+    const progress = progressReporter(this.session.onProgress, "applying");
+    const { adoptions } = this.prepared;
+    return {
+      decided: (d) => {
+        builder.scanned(d.managedPresent);
+        progress.scanned(builder.summary.scanned);
+        if (!d.problem) for (const w of d.warnings ?? []) builder.warn(w);
+        if (d.change && !d.problem) return this.write(d);
+        if (d.traverse && !d.problem) this.traverse.set(d.node.path, d.traverse);
+        // Someone else's entry already grants what we would: nothing to write, but from now on we
+        // manage that key here, so remember whose it was, or a revocation would take it away.
+        if (d.merge.newlyAdopted.size > 0) adoptions.record(d.node.path, d.merge.newlyAdopted, []);
+        return true;
+      },
+      skipped: (s) => builder.skip(s),
+      excluded: (path) => builder.exclude(path),
+      warning: (w) => builder.warn(w),
+      problem: (p) => builder.problem(p),
+      locations: progress.locations,
+    };
+  }
+
+  /** false when the path was left as it was: a stale saved plan, a failed or refused write. */
+  private write(d: Decision): boolean | Promise<boolean> {
+    const change = d.change!;
+    if (this.expect && !this.asPlanned(change)) return false;
+    if (this.journal) return this.journalThenWrite(this.journal, d);
+    this.opening ??= this.session.store.openRun({
+      run: this.run,
+      kind: "apply",
+      target: this.session.targetId,
+      trigger: this.session.trigger ?? "cli",
+    });
+    return this.opening.then((journal) => {
+      this.journal = journal;
+      return this.journalThenWrite(journal, d);
+    });
+  }
+
+  private asPlanned(change: PathChange): boolean {
+    const planned = this.expect!.get(change.path);
+    if (planned && planned.before === change.before && planned.after === change.after) return true;
+    this.builder.problem({
+      path: change.path,
+      code: "GS_PLAN_STALE",
+      message: "the ACL changed since the plan was made",
+    });
+    return false;
+  }
+
+  private journalThenWrite(journal: RunWriter, d: Decision): Promise<boolean> {
+    const change = d.change!;
+    // The node takes on `next` once written: its ACL before is read now.
+    const before = d.node.acl;
+    if (d.merge.newlyAdopted.size > 0) this.prepared.adoptions.record(change.path, d.merge.newlyAdopted, []);
+    return journal.intend(change.path, change.type, before, d.merge.next).then(() => {
+      // A lease lost while this path's batch was committed: its intent is journaled, the write not done.
+      if (this.lease.lost) throw leaseLost(this.session.store.where);
+      return d.node.write(d.merge.next).then(
+        () => this.written(journal, d, before),
+        (err: unknown) => this.writeFailed(journal, change, err),
+      );
+    });
+  }
+
+  private written(journal: RunWriter, d: Decision, before: Acl): boolean {
+    const change = d.change!;
+    journal.outcome(change.path, true);
+    if (d.merge.released.length > 0)
+      this.prepared.adoptions.record(change.path, NO_ADOPTIONS, d.merge.released);
+    this.builder.change(change, before, d.merge.next);
+    if (d.traverse) this.traverse.set(d.node.path, d.traverse);
+    this.session.onWrite?.(change.path, change.added, change.removed);
+    return true;
+  }
+
+  private writeFailed(journal: RunWriter, change: PathChange, err: unknown): boolean {
+    const e = toGsError(err, "GS_TARGET_IO", { location: change.path });
+    journal.outcome(change.path, false, { code: e.code, message: e.message });
+    this.builder.problem({ path: change.path, code: e.code, message: e.message });
+    this.failed++;
+    if (stopsRun(e)) throw e;
+    return false;
+  }
+
+  /**
+   * The run stopped (the target became unreachable, the lease was lost): what it wrote is journaled
+   * and the intent state stays in force, so the next run converges. The journal is left without
+   * an end record.
+   */
+  async abandon(): Promise<void> {
+    await (await this.opening?.catch(() => undefined))?.close();
+    await this.prepared.adoptions.flush().catch(() => {});
+  }
+
+  /** Settles the state on what was written, ends the journal and prunes old runs. */
+  async finish(outcome: WalkOutcome): Promise<ApplyResult> {
+    const { session, opts, builder, run } = this;
+    const { store, desired, config } = session;
+    const { state: oldState, skips, adoptions } = this.prepared;
+    if (opts.saved) this.missedPlanned(opts.saved.changes);
+    await adoptions.flush();
+    const journaled = this.opening !== undefined;
+    await store.saveManaged(
+      finalState(oldState, desired, opts.scope, skips.keys, {
+        run,
+        journaled,
+        cleanRoots: outcome.cleanRoots,
+        allClean: outcome.cleanRoots.length === outcome.walkedRoots.length,
+        traverse: this.traverse,
+      }),
+    );
+    await adoptions.compact();
+    const plan = builder.build(session.targetId);
+    await (await this.opening)?.end({ ...plan.summary, failed: this.failed });
+    if (journaled)
+      await store.pruneRuns(
+        config.state.keepRuns,
+        new Set((await store.loadManaged(session.targetId)).pending?.runs),
+      );
+    return { run, journaled, plan, failed: this.failed };
+  }
+
+  /** A saved plan's paths the walk no longer found needing their change. */
+  private missedPlanned(planned: readonly PathChange[]): void {
+    const seen = new Set(this.builder.changes.map((c) => c.path));
+    for (const c of planned) {
+      if (!seen.has(c.path) && !this.builder.problems.some((p) => p.path === c.path)) {
+        this.builder.problem({
+          path: c.path,
+          code: "GS_PLAN_STALE",
+          message: "planned path no longer needs this change",
+        });
+      }
+    }
+  }
+}
