@@ -34,14 +34,39 @@ const SUFFIX = /,"sum":"([0-9a-f]{8})"\}$/;
  * costs a path a fraction of a microsecond, against several for a call into zlib.
  */
 function checksum(text: string): string {
-  let h = 0x811c9dc5;
+  return hex(fnv1a(text, FNV_OFFSET));
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+
+/** FNV-1a continued from `h` over `text`: the hash of a prefix carries on into what follows it. */
+function fnv1a(text: string, h: number): number {
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+function hex(h: number): string {
   return (h >>> 0).toString(16).padStart(8, "0");
 }
 
 /** A record's JSON text (an object), as a line: checksum and newline added. */
 export function lineOf(body: string): string {
   return `${body.slice(0, -1)},"sum":"${checksum(body)}"}\n`;
+}
+
+/** The start of records that many lines share, hashed once. */
+export interface LineHead {
+  text: string;
+  hash: number;
+}
+
+export function lineHead(text: string): LineHead {
+  return { text, hash: fnv1a(text, FNV_OFFSET) };
+}
+
+/** `lineOf(head.text + tail)`, hashing only the tail (which ends the object with its `}`). */
+export function lineFrom(head: LineHead, tail: string): string {
+  return `${head.text}${tail.slice(0, -1)},"sum":"${hex(fnv1a(tail, head.hash))}"}\n`;
 }
 
 export function encodeLine(rec: JournalLine): string {

@@ -8,7 +8,7 @@ import { aclToRecord } from "../acl/record.ts";
 import { GsError } from "../errors.ts";
 import { memo2 } from "../memo.ts";
 import type { NodeType } from "../targets/target.ts";
-import { encodeLine, type JournalStart, lineOf } from "./journal-record.ts";
+import { encodeLine, type JournalStart, type LineHead, lineFrom, lineHead } from "./journal-record.ts";
 
 /** A batch this large is written at once rather than at the end of the event loop's turn. */
 const MAX_BATCH = 4096;
@@ -80,9 +80,7 @@ export class JournalWriter {
    */
   intend(path: string, type: NodeType, before: Acl, after: Acl): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
-    this.staged += lineOf(
-      `{"t":"change","path":${JSON.stringify(path)},"type":"${type}",${images(before, after)}}`,
-    );
+    this.staged += lineFrom(changeHead(type, before, after), `${JSON.stringify(path)}}`);
     this.stagedPaths++;
     this.unsettled.set(path, ++this.changes);
     if (!this.batch) {
@@ -187,15 +185,19 @@ export class JournalWriter {
   }
 }
 
-// Most changed paths share a few (before, after) pairs of frozen ACL objects: their JSON is made once.
-function images(before: Acl, after: Acl): string {
-  if (!Object.isFrozen(before) || !Object.isFrozen(after)) return imagesText(before, after);
-  return frozenImages(before, after);
+// Most changed paths share a few (before, after) pairs of frozen ACL objects: a change record
+// starts with them, so their JSON and its checksum are made once and only the path is new per line.
+function changeHead(type: NodeType, before: Acl, after: Acl): LineHead {
+  if (!Object.isFrozen(before) || !Object.isFrozen(after)) return headText(type, before, after);
+  return (type === "dir" ? dirHeads : fileHeads)(before, after);
 }
 
-const imagesText = (before: Acl, after: Acl): string =>
-  `"before":${JSON.stringify(aclToRecord(before))},"after":${JSON.stringify(aclToRecord(after))}`;
-const frozenImages = memo2(imagesText);
+const headText = (type: NodeType, before: Acl, after: Acl): LineHead =>
+  lineHead(
+    `{"t":"change","type":"${type}","before":${JSON.stringify(aclToRecord(before))},"after":${JSON.stringify(aclToRecord(after))},"path":`,
+  );
+const dirHeads = memo2((before: Acl, after: Acl) => headText("dir", before, after));
+const fileHeads = memo2((before: Acl, after: Acl) => headText("file", before, after));
 
 function writeError(file: string, err: unknown, paths: number): GsError {
   const code = (err as NodeJS.ErrnoException).code;

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { isGsError } from "../../src/errors.ts";
 import { parseJournal, scanJournal } from "../../src/reconcile/journal.ts";
-import { encodeLine } from "../../src/reconcile/journal-record.ts";
+import { encodeLine, lineFrom, lineHead, lineOf } from "../../src/reconcile/journal-record.ts";
 import { applyChanges } from "../../src/reconcile/run.ts";
 import type { Target, TargetNode } from "../../src/targets/target.ts";
 import { fillTables, makeScratch, openSessionFor } from "../helpers/hardening.ts";
@@ -54,6 +54,15 @@ describe("journal records", () => {
       () => parseJournal(start + edited, "j.jsonl"),
       (e) => isGsError(e, "GS_JOURNAL") && e.location === "j.jsonl:2" && !e.message.includes("mallory"),
     );
+  });
+
+  it("checksums a line written from a shared head as it would the whole line", () => {
+    const head = lineHead('{"t":"change","type":"file","before":[["a","user","",6]],"after":[],"path":');
+    for (const path of ["/w/a", '/w/"q"\\', "/w/é✓"]) {
+      const line = lineFrom(head, `${JSON.stringify(path)}}`);
+      assert.equal(line, lineOf(`${head.text}${JSON.stringify(path)}}`));
+      assert.equal(parseJournal(start + line, "j.jsonl").changes[0]?.path, path);
+    }
   });
 
   it("refuses a record without a checksum", () => {
