@@ -30,6 +30,8 @@ export const ENXIO = 6;
 export const ENOSPC = 28;
 export const E2BIG = 7;
 export const EOPNOTSUPP = 95;
+export const ENOSYS = 38;
+export const EINVAL = 22;
 
 const ERRNO_NAMES = new Map<number, string>(
   Object.entries(osConstants.errno).map(([name, n]) => [n, name] as [number, string]),

@@ -16,6 +16,7 @@ import {
   XATTR_ACCESS,
   XATTR_DEFAULT,
 } from "./observe.ts";
+import { type HeldDir, type Opened, openChild, refusedError } from "./open.ts";
 import {
   ACL_GROUP,
   ACL_GROUP_OBJ,
@@ -107,6 +108,8 @@ export class PosixNode implements TargetNode {
     private obs: Observed,
     /** Valid while the walk holds it open; -1 once released, and write() then reopens the path. */
     private fd: number,
+    /** A file observed by name below a directory the walk holds: write() opens it from there. */
+    private at?: { dir: HeldDir; name: string },
   ) {
     this.acl = aclOf(obs, type, ctx, path);
   }
@@ -119,9 +122,11 @@ export class PosixNode implements TargetNode {
     return this.ctx.names.display("group", this.obs.gid);
   }
 
-  /** The walk is about to close the fd: later writes must reopen the path instead. */
+  /** The walk is about to close the fd (or let go of the directory): later writes reopen the path. */
   release(): void {
     this.fd = -1;
+    this.at?.dir.drop();
+    this.at = undefined;
   }
 
   write(next: Acl): Promise<void> {
@@ -163,7 +168,7 @@ export class PosixNode implements TargetNode {
 
     let fd = this.fd;
     if (fd < 0) {
-      const opened = this.ctx.reopen(this.path);
+      const opened = this.at ? this.openAt(this.at.dir.fd, this.at.name) : this.ctx.reopen(this.path);
       fd = opened.fd;
       if (opened.st.dev !== this.obs.dev || opened.st.ino !== this.obs.ino) {
         close(fd);
@@ -176,8 +181,9 @@ export class PosixNode implements TargetNode {
       if (typeof st === "number") throw new NativeError("fstat", -st, this.path);
       // An unchanged nanosecond ctime means no ACL or mode change since the read, so the xattrs need
       // no re-read. A whole-second ctime (coarse filesystems) could hide a change: re-read then.
+      // So must a read by name: its xattr may have come from another inode swapped in meanwhile.
       let cur: Observed = { ...o, ctime: st.ctime };
-      if (st.ctime !== o.ctime || st.ctime.endsWith(".0") || st.mode !== o.mode) {
+      if (!o.viaFd || st.ctime !== o.ctime || st.ctime.endsWith(".0") || st.mode !== o.mode) {
         cur = observe(fd, st, this.type === "dir", this.path);
         if ((cur.mode & 0o777) !== (o.mode & 0o777) || cur.access !== o.access || cur.dflt !== o.dflt) {
           throw changed(this.path, "the ACL or mode differs from what was read");
@@ -187,6 +193,7 @@ export class PosixNode implements TargetNode {
       // comparing it with what is there skips unchanged scopes, and it saves reading back.
       const next: Observed = {
         ...cur,
+        viaFd: true,
         mode: (cur.mode & ~0o777) | modeBits(accessRaw),
         access: accessRaw.length === 3 ? "" : accessBytes.toString("latin1"),
         dflt: dfltBytes ? dfltBytes.toString("latin1") : "",
@@ -200,10 +207,18 @@ export class PosixNode implements TargetNode {
           throw new NativeError(`fremovexattr ${XATTR_DEFAULT}`, -rc, this.path);
       }
       this.obs = next;
+      this.ctx.writes++;
       this.acl = aclOf(next, this.type, this.ctx, this.path);
     } finally {
       if (fd !== this.fd) close(fd);
     }
+  }
+
+  /** Opens the file from the directory the walk still holds, by the walk's rules. */
+  private openAt(dirfd: number, name: string): Opened {
+    const opened = openChild(dirfd, name, { dev: -1 }, this.type);
+    if ("reason" in opened) throw refusedError(this.path, opened, "GS_ACL_CHANGED");
+    return opened;
   }
 }
 

@@ -30,6 +30,11 @@ export interface Observed {
   ctime: string;
   access: string;
   dflt: string;
+  /**
+   * Read through one fd on the inode (stat and xattrs of the same file), or false for two lookups
+   * by name (observe-at.ts), which a write must confirm through its own fd first.
+   */
+  viaFd: boolean;
 }
 
 export interface NodeContext {
@@ -38,6 +43,8 @@ export interface NodeContext {
   readonly aclCache: Map<string, Acl>;
   /** Opens `path` again, as safely as the walk does, for a write after the walk closed the fd. */
   reopen(path: string): { fd: number; st: Stat };
+  /** Writes done so far: the walk opens files it will likely write rather than look at them by name. */
+  writes: number;
 }
 
 const ACL_CACHE_MAX = 10_000;
@@ -60,6 +67,7 @@ export function observe(fd: number, st: Stat, isDir: boolean, path: string): Obs
     ctime: st.ctime,
     access: readXattr(fd, XATTR_ACCESS, path),
     dflt: isDir ? readXattr(fd, XATTR_DEFAULT, path) : "",
+    viaFd: true,
   };
 }
 

@@ -2,6 +2,7 @@
 // per component, the type and device taken from fstat on the opened fd, never from the name.
 // The walk, a single node's lookup and the access chain all reach inodes through these.
 
+import { GsError } from "../../errors.ts";
 import type { NodeType, SkipReason } from "../target.ts";
 import {
   close,
@@ -151,5 +152,41 @@ export function openBelow(
     return { reason: "missing" };
   } finally {
     if (dirfd >= 0) close(dirfd);
+  }
+}
+
+/** A directory fd the walk and its children's pending visits share; the last to let go closes it. */
+export class HeldDir {
+  private refs = 1;
+
+  constructor(readonly fd: number) {}
+
+  hold(): void {
+    this.refs++;
+  }
+
+  drop(): void {
+    if (--this.refs === 0) close(this.fd);
+  }
+}
+
+/** The error for a path that cannot be opened the safe way (node(), or a write that reopens). */
+export function refusedError(
+  path: string,
+  r: Refused,
+  missingCode: "GS_ACL_CHANGED" | "GS_TARGET_IO" = "GS_TARGET_IO",
+): GsError {
+  const detail = r.detail ? ` (${r.detail})` : "";
+  switch (r.reason) {
+    case "missing":
+      return new GsError(missingCode, `${path} no longer exists${detail}`, { location: path });
+    case "symlink":
+    case "special-file":
+    case "hardlink":
+    case "other-filesystem":
+    case "unsafe-path":
+      return new GsError("GS_PATH_UNSAFE", `refusing ${path}: ${r.reason}${detail}`, { location: path });
+    default:
+      return new GsError("GS_TARGET_IO", `cannot open ${path}: ${r.reason}${detail}`, { location: path });
   }
 }

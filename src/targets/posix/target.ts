@@ -12,7 +12,7 @@ import { NameResolver } from "./names.ts";
 import { close } from "./native.ts";
 import { PosixNode } from "./node.ts";
 import { type NodeContext, observe } from "./observe.ts";
-import { type Opened, openBelow, type Refused } from "./open.ts";
+import { type Opened, openBelow, type Refused, refusedError } from "./open.ts";
 import { openTrustedPath } from "./roots.ts";
 import { walkFrom } from "./walk.ts";
 
@@ -57,6 +57,7 @@ export class PosixTarget implements Target {
         if ("reason" in o) throw refusedError(path, o, "GS_ACL_CHANGED");
         return o;
       },
+      writes: 0,
     };
   }
 
@@ -174,25 +175,5 @@ export class PosixTarget implements Target {
         .filter((c) => c !== "");
     const rootsAt = new Set(holding.slice(1).map((r) => below(r).length - 1));
     return { root: outer, components: below(path), rootsAt };
-  }
-}
-
-function refusedError(
-  path: string,
-  r: Refused,
-  missingCode: "GS_ACL_CHANGED" | "GS_TARGET_IO" = "GS_TARGET_IO",
-): GsError {
-  const detail = r.detail ? ` (${r.detail})` : "";
-  switch (r.reason) {
-    case "missing":
-      return new GsError(missingCode, `${path} no longer exists${detail}`, { location: path });
-    case "symlink":
-    case "special-file":
-    case "hardlink":
-    case "other-filesystem":
-    case "unsafe-path":
-      return new GsError("GS_PATH_UNSAFE", `refusing ${path}: ${r.reason}${detail}`, { location: path });
-    default:
-      return new GsError("GS_TARGET_IO", `cannot open ${path}: ${r.reason}${detail}`, { location: path });
   }
 }

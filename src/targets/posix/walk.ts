@@ -1,21 +1,26 @@
 // Symlink-proof traversal: every component is reached with openat(dirfd, name, O_NOFOLLOW) from an
 // fd on the configured root (see open.ts), so no path is ever re-resolved and no symlink followed.
 
-import { readdirSync } from "node:fs";
 import { GsError } from "../../errors.ts";
 import type { NodeType, SkippedPath, WalkOptions } from "../target.ts";
-import { close, NativeError } from "./native.ts";
+import { DT_DIR, DT_LNK, DT_REG, DT_UNKNOWN, listDir } from "./at.ts";
+import { close, errnoName, NativeError } from "./native.ts";
 import { PosixNode } from "./node.ts";
-import { type NodeContext, observe } from "./observe.ts";
-import { type Opened, openChild } from "./open.ts";
+import { type NodeContext, type Observed, observe } from "./observe.ts";
+import { observeAt } from "./observe-at.ts";
+import { type ChildRules, HeldDir, type Opened, openChild } from "./open.ts";
 import { PendingVisits } from "./pending-visits.ts";
 
 function join(dir: string, name: string): string {
   return dir === "/" ? `/${name}` : `${dir}/${name}`;
 }
 
-const DT_HINT = (d: { isDirectory(): boolean; isFile(): boolean }): NodeType | undefined =>
-  d.isDirectory() ? "dir" : d.isFile() ? "file" : undefined;
+/**
+ * After a write the walk opens the next this many files instead of reading them by name: opening
+ * costs one system call more than two lookups by name, but a write through a file already open
+ * saves the open and the re-read a write after a lookup by name needs.
+ */
+const OPEN_AFTER_WRITE = 4096;
 
 /**
  * Walks below an opened start. Takes ownership of start.fd. A visit that returns a promise may stay
@@ -28,7 +33,7 @@ export async function walkFrom(
   rootDev: number,
   options: WalkOptions,
 ): Promise<void> {
-  const walker = new Walker(ctx, rootDev, options);
+  const walker = new Walker(ctx, { dev: rootDev }, options);
   try {
     options.signal?.throwIfAborted();
     if (start.type === "dir") await walker.visitDir(start, path);
@@ -43,10 +48,14 @@ export async function walkFrom(
 
 class Walker {
   readonly pending = new PendingVisits();
+  // Zero, not ctx.writes: a target that wrote in its last walk (the previous root of an apply)
+  // starts this one opening files.
+  private writesSeen = 0;
+  private openLeft = 0;
 
   constructor(
     private readonly ctx: NodeContext,
-    private readonly rootDev: number,
+    private readonly rules: ChildRules,
     private readonly options: WalkOptions,
   ) {}
 
@@ -90,60 +99,106 @@ class Walker {
     }
   }
 
+  /** A file read by name: the node holds its directory open until its visit settles. */
+  private visitFileAt(obs: Observed, dir: HeldDir, name: string, nodePath: string): void {
+    dir.hold();
+    let node: PosixNode;
+    try {
+      node = new PosixNode(nodePath, "file", this.ctx, obs, -1, { dir, name });
+    } catch (err) {
+      dir.drop();
+      this.options.skip(skipFromError(nodePath, err));
+      return;
+    }
+    const visiting = this.visitNode(node);
+    if (visiting) this.pending.add(visiting);
+  }
+
   /**
-   * A directory stays open (its fd anchors every openat below it) until its subtree is done and
-   * its own visit settled.
+   * A directory stays open (its fd anchors every openat below it) until its subtree is done, its
+   * own visit settled and every visit of a child read by name settled.
    */
   async visitDir(o: Opened, nodePath: string): Promise<void> {
     const node = this.nodeFor(o, nodePath);
     if (!node) return;
+    const dir = new HeldDir(o.fd);
     let visiting: Promise<void> | undefined;
     try {
       visiting = this.visitNode(node);
       if (this.options.descend === undefined || this.options.descend(node))
-        await this.children(o.fd, nodePath);
+        await this.children(dir, nodePath);
     } finally {
-      if (visiting) this.pending.add(visiting.finally(() => close(o.fd)));
-      else close(o.fd);
+      if (visiting) this.pending.add(visiting.finally(() => dir.drop()));
+      else dir.drop();
     }
   }
 
-  private async children(dirfd: number, dirPath: string): Promise<void> {
+  /** Whether to read the next file by name, or open it because writes are going on. */
+  private byName(): boolean {
+    if (this.ctx.writes !== this.writesSeen) {
+      this.writesSeen = this.ctx.writes;
+      this.openLeft = OPEN_AFTER_WRITE;
+    }
+    if (this.openLeft === 0) return true;
+    this.openLeft--;
+    return false;
+  }
+
+  private async children(dir: HeldDir, dirPath: string): Promise<void> {
     const { skip, signal } = this.options;
-    let entries: import("node:fs").Dirent[];
-    try {
-      entries = readdirSync(`/proc/self/fd/${dirfd}`, { withFileTypes: true });
-    } catch (err) {
-      skip({
-        path: dirPath,
-        reason: "error",
-        detail: `readdir: ${(err as NodeJS.ErrnoException).code ?? err}`,
-      });
+    const listing = listDir(dir.fd);
+    if (typeof listing === "number") {
+      skip({ path: dirPath, reason: "error", detail: `readdir: ${errnoName(-listing)}` });
       return;
     }
-    for (const d of entries) {
+    const { names, types } = listing;
+    for (let i = 0; i < names.length; i++) {
       signal?.throwIfAborted();
       if (this.pending.full) await this.pending.drain();
-      const name = d.name;
+      const name = names[i]!;
+      const dtype = types[i]!;
       const childPath = join(dirPath, name);
       if (name.includes("\uFFFD")) {
         // Decoding replaced bytes that are not UTF-8; opening the re-encoded name would miss or alias.
         skip({ path: childPath, reason: "error", detail: "file name is not valid UTF-8" });
-        continue;
-      }
-      if (d.isSymbolicLink()) {
-        skip({ path: childPath, reason: "symlink" });
-        continue;
-      }
-      if (d.isFIFO() || d.isSocket() || d.isBlockDevice() || d.isCharacterDevice()) {
+      } else if (dtype === DT_LNK) skip({ path: childPath, reason: "symlink" });
+      else if (dtype !== DT_DIR && dtype !== DT_REG && dtype !== DT_UNKNOWN)
         skip({ path: childPath, reason: "special-file" });
-        continue;
-      }
-      const child = openChild(dirfd, name, { dev: this.rootDev }, DT_HINT(d));
-      if ("reason" in child) skip({ path: childPath, ...child });
-      else if (child.type === "dir") await this.visitDir(child, childPath);
-      else this.visitFile(child, childPath);
+      else
+        await this.child(
+          dir,
+          name,
+          childPath,
+          dtype === DT_DIR ? "dir" : dtype === DT_REG ? "file" : undefined,
+        );
     }
+  }
+
+  private async child(
+    dir: HeldDir,
+    name: string,
+    childPath: string,
+    hint: NodeType | undefined,
+  ): Promise<void> {
+    if (hint !== "dir" && this.byName()) {
+      let seen: ReturnType<typeof observeAt>;
+      try {
+        seen = observeAt(dir.fd, name, this.rules, childPath);
+      } catch (err) {
+        this.options.skip(skipFromError(childPath, err));
+        return;
+      }
+      if (seen === "dir") hint = "dir";
+      else if (seen !== undefined) {
+        if ("reason" in seen) this.options.skip({ path: childPath, ...seen });
+        else this.visitFileAt(seen, dir, name, childPath);
+        return;
+      }
+    }
+    const opened = openChild(dir.fd, name, this.rules, hint);
+    if ("reason" in opened) this.options.skip({ path: childPath, ...opened });
+    else if (opened.type === "dir") await this.visitDir(opened, childPath);
+    else this.visitFile(opened, childPath);
   }
 }
 

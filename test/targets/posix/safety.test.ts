@@ -132,7 +132,7 @@ describe("PosixTarget never writes through symlinks or special files", { timeout
     assert.ok(res.skipped.every((s) => s.reason === "error" && /UTF-8/.test(s.detail ?? "")));
   });
 
-  it("leaves visits pending while it walks on, writes each through its own fd, and returns with none open", async () => {
+  it("leaves visits pending while it walks on, holding their fds, and returns with none open", async () => {
     const fds = fdCount(fixture.dir);
     const waiting: (() => void)[] = [];
     const written: string[] = [];
@@ -154,7 +154,10 @@ describe("PosixTarget never writes through symlinks or special files", { timeout
         }),
       skip: () => {},
     });
-    assert.ok(openDuringWalk >= 3, `${openDuringWalk} fds held by pending visits`);
+    // Both directories stay open for their pending visits (and the file read by name below the
+    // root); a file is held open itself only when the walk opens files (GRANTSYNC_POSIX_XATTRAT=0).
+    const held = process.env.GRANTSYNC_POSIX_XATTRAT === "0" ? 3 : 2;
+    assert.ok(openDuringWalk >= held, `${openDuringWalk} fds held by pending visits`);
     assert.deepEqual(written.sort(), [root, path.join(root, "plain"), path.join(root, "sub")].sort());
     assert.equal(fdCount(fixture.dir), fds);
   });
