@@ -91,9 +91,14 @@ function setXattr(fd: number, name: string, value: Buffer, path: string): void {
 }
 
 interface Encoded {
-  accessRaw: RawAclEntry[];
+  hasDefault: boolean;
   accessBytes: Buffer;
   dfltBytes: Buffer | null;
+  /** The rwx bits of the mode the access ACL sets. */
+  bits: number;
+  /** The xattrs as the kernel will hold them (latin1, as read): a 3-entry access ACL is mode bits only. */
+  accessHeld: string;
+  dfltHeld: string;
 }
 
 const ENCODED = new WeakMap<Acl, Encoded>();
@@ -142,9 +147,11 @@ export class PosixNode implements TargetNode {
    * The xattr bytes for `next`. The engine hands many paths the same frozen `next`, so the encoding
    * is shared, unless an orphan id (a number with no name, valid only on this node) was involved.
    */
-  private encode(next: Acl, access: AclEntry[], dflt: AclEntry[]): Encoded {
+  private encode(next: Acl): Encoded {
     const cached = ENCODED.get(next);
     if (cached) return cached;
+    const access = next.filter((e) => e.scope === "access");
+    const dflt = next.filter((e) => e.scope === "default");
     let nodeSpecific = false;
     const onOrphan = () => {
       nodeSpecific = true;
@@ -153,18 +160,23 @@ export class PosixNode implements TargetNode {
     const accessBytes = encodeAcl(accessRaw, this.path);
     const dfltBytes =
       dflt.length > 0 ? encodeAcl(toRaw(dflt, this.obs, this.ctx, this.path, onOrphan), this.path) : null;
-    const encoded = { accessRaw, accessBytes, dfltBytes };
+    const encoded: Encoded = {
+      hasDefault: dflt.length > 0,
+      accessBytes,
+      dfltBytes,
+      bits: modeBits(accessRaw),
+      accessHeld: accessRaw.length === 3 ? "" : accessBytes.toString("latin1"),
+      dfltHeld: dfltBytes ? dfltBytes.toString("latin1") : "",
+    };
     if (!nodeSpecific && Object.isFrozen(next)) ENCODED.set(next, encoded);
     return encoded;
   }
 
   private writeSync(next: Acl): void {
-    const access = next.filter((e) => e.scope === "access");
-    const dflt = next.filter((e) => e.scope === "default");
-    if (dflt.length > 0 && this.type !== "dir")
-      throw specError("a file cannot carry default entries", this.path);
     // Everything that can fail without touching the filesystem fails first.
-    const { accessRaw, accessBytes, dfltBytes } = this.encode(next, access, dflt);
+    const enc = this.encode(next);
+    if (enc.hasDefault && this.type !== "dir")
+      throw specError("a file cannot carry default entries", this.path);
 
     let fd = this.fd;
     if (fd < 0) {
@@ -182,33 +194,36 @@ export class PosixNode implements TargetNode {
       // An unchanged nanosecond ctime means no ACL or mode change since the read, so the xattrs need
       // no re-read. A whole-second ctime (coarse filesystems) could hide a change: re-read then.
       // So must a read by name: its xattr may have come from another inode swapped in meanwhile.
-      let cur: Observed = { ...o, ctime: st.ctime };
       if (!o.viaFd || st.ctime !== o.ctime || st.ctime.endsWith(".0") || st.mode !== o.mode) {
-        cur = observe(fd, st, this.type === "dir", this.path);
+        const cur = observe(fd, st, this.type === "dir", this.path);
         if ((cur.mode & 0o777) !== (o.mode & 0o777) || cur.access !== o.access || cur.dflt !== o.dflt) {
           throw changed(this.path, "the ACL or mode differs from what was read");
         }
       }
-      // What the kernel will hold afterwards (a 3-entry access ACL is kept as mode bits only):
-      // comparing it with what is there skips unchanged scopes, and it saves reading back.
-      const next: Observed = {
-        ...cur,
-        viaFd: true,
-        mode: (cur.mode & ~0o777) | modeBits(accessRaw),
-        access: accessRaw.length === 3 ? "" : accessBytes.toString("latin1"),
-        dflt: dfltBytes ? dfltBytes.toString("latin1") : "",
-      };
-      if (next.access !== cur.access || next.mode !== cur.mode)
-        setXattr(fd, XATTR_ACCESS, accessBytes, this.path);
-      if (dfltBytes && next.dflt !== cur.dflt) setXattr(fd, XATTR_DEFAULT, dfltBytes, this.path);
-      if (!dfltBytes && cur.dflt !== "") {
+      // What the kernel will hold afterwards: comparing it with what is there skips unchanged
+      // scopes, and it saves reading back. `o` equals what is there now (checked above).
+      const mode = (st.mode & ~0o777) | enc.bits;
+      if (enc.accessHeld !== o.access || mode !== st.mode)
+        setXattr(fd, XATTR_ACCESS, enc.accessBytes, this.path);
+      if (enc.dfltBytes && enc.dfltHeld !== o.dflt) setXattr(fd, XATTR_DEFAULT, enc.dfltBytes, this.path);
+      if (!enc.dfltBytes && o.dflt !== "") {
         const rc = fremovexattr(fd, XATTR_DEFAULT);
         if (rc !== 0 && -rc !== ENODATA)
           throw new NativeError(`fremovexattr ${XATTR_DEFAULT}`, -rc, this.path);
       }
-      this.obs = next;
+      this.obs = {
+        dev: o.dev,
+        ino: o.ino,
+        mode,
+        uid: st.uid,
+        gid: st.gid,
+        ctime: st.ctime,
+        access: enc.accessHeld,
+        dflt: enc.dfltHeld,
+        viaFd: true,
+      };
       this.ctx.writes++;
-      this.acl = aclOf(next, this.type, this.ctx, this.path);
+      this.acl = aclOf(this.obs, this.type, this.ctx, this.path);
     } finally {
       if (fd !== this.fd) close(fd);
     }

@@ -39,8 +39,8 @@ export interface Observed {
 
 export interface NodeContext {
   readonly names: NameResolver;
-  /** Decoded ACLs keyed by node kind, mode and xattr bytes: most nodes in a tree share a few ACLs. */
-  readonly aclCache: Map<string, Acl>;
+  /** Decoded ACLs keyed by xattr bytes, then node kind and mode: most nodes in a tree share a few ACLs. */
+  readonly aclCache: Map<string, Map<number, Acl>>;
   /** Opens `path` again, as safely as the walk does, for a write after the walk closed the fd. */
   reopen(path: string): { fd: number; st: Stat };
   /** Writes done so far: the walk opens files it will likely write rather than look at them by name. */
@@ -113,12 +113,20 @@ const BASE_TYPE: Record<number, AclEntry["type"]> = {
 };
 
 export function aclOf(obs: Observed, type: NodeType, ctx: NodeContext, path: string): Acl {
-  const key = `${type === "dir" ? "d" : "f"}${obs.mode & 0o777}:${obs.access}|${obs.dflt}`;
-  let acl = ctx.aclCache.get(key);
+  // Keyed by the bytes as read (no concatenation for a file, the common case), then by kind and mode.
+  // Access bytes start with version 2 or are empty, so a length prefix never looks like them.
+  const bytes = obs.dflt === "" ? obs.access : `${obs.access.length}:${obs.access}${obs.dflt}`;
+  const kindMode = (type === "dir" ? 0o1000 : 0) | (obs.mode & 0o777);
+  let byMode = ctx.aclCache.get(bytes);
+  let acl = byMode?.get(kindMode);
   if (acl === undefined) {
     acl = buildAcl(obs, ctx, path);
-    if (ctx.aclCache.size >= ACL_CACHE_MAX) ctx.aclCache.clear();
-    ctx.aclCache.set(key, acl);
+    if (byMode === undefined) {
+      if (ctx.aclCache.size >= ACL_CACHE_MAX) ctx.aclCache.clear();
+      byMode = new Map();
+      ctx.aclCache.set(bytes, byMode);
+    }
+    byMode.set(kindMode, acl);
   }
   return acl;
 }

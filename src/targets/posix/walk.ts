@@ -11,6 +11,8 @@ import { observeAt } from "./observe-at.ts";
 import { type ChildRules, HeldDir, type Opened, openChild } from "./open.ts";
 import { PendingVisits } from "./pending-visits.ts";
 
+const NOTHING = () => {};
+
 function join(dir: string, name: string): string {
   return dir === "/" ? `/${name}` : `${dir}/${name}`;
 }
@@ -70,33 +72,34 @@ class Walker {
     }
   }
 
-  /** The visit's promise with the node released once it settles, or undefined when it was synchronous. */
-  private visitNode(node: PosixNode): Promise<void> | undefined {
+  /**
+   * Visits the node. A synchronous visit releases the node at once and `settle` runs now; an async
+   * one stays pending, and the node is released and `settle` run once it settled.
+   */
+  private visitNode(node: PosixNode, settle: () => void): void {
     let r: void | Promise<void>;
     try {
       r = this.options.visit(node);
     } catch (err) {
       node.release();
+      settle();
       throw err;
     }
     if (!r) {
       node.release();
-      return undefined;
+      settle();
+      return;
     }
-    return Promise.resolve(r).finally(() => node.release());
+    this.pending.add(r, () => {
+      node.release();
+      settle();
+    });
   }
 
   /** Most of a tree is files: a synchronous visit of one costs no promise at all. */
   visitFile(o: Opened, nodePath: string): void {
     const node = this.nodeFor(o, nodePath);
-    if (!node) return;
-    let visiting: Promise<void> | undefined;
-    try {
-      visiting = this.visitNode(node);
-    } finally {
-      if (visiting) this.pending.add(visiting.finally(() => close(o.fd)));
-      else close(o.fd);
-    }
+    if (node) this.visitNode(node, () => close(o.fd));
   }
 
   /** A file read by name: the node holds its directory open until its visit settles. */
@@ -110,8 +113,7 @@ class Walker {
       this.options.skip(skipFromError(nodePath, err));
       return;
     }
-    const visiting = this.visitNode(node);
-    if (visiting) this.pending.add(visiting);
+    this.visitNode(node, NOTHING);
   }
 
   /**
@@ -121,15 +123,15 @@ class Walker {
   async visitDir(o: Opened, nodePath: string): Promise<void> {
     const node = this.nodeFor(o, nodePath);
     if (!node) return;
+    // One hold for the subtree below, one for the directory's own visit.
     const dir = new HeldDir(o.fd);
-    let visiting: Promise<void> | undefined;
+    dir.hold();
     try {
-      visiting = this.visitNode(node);
+      this.visitNode(node, () => dir.drop());
       if (this.options.descend === undefined || this.options.descend(node))
         await this.children(dir, nodePath);
     } finally {
-      if (visiting) this.pending.add(visiting.finally(() => dir.drop()));
-      else dir.drop();
+      dir.drop();
     }
   }
 
