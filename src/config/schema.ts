@@ -82,7 +82,8 @@ export const SECTIONS = {
     drop: z.string().optional(),
     index: z.string().optional(),
     lock: z.string().optional(),
-    file_execute: z.enum(["auto", "true", "false"]).default("auto"),
+    /** auto: the target's default (HDFS x on files as Sentry did, POSIX none); or a boolean. */
+    file_execute: z.union([z.literal("auto"), bool]).default("auto"),
     uri_grants: bool.default(false),
     default_acls: bool.default(true),
     traverse: bool.default(true),
@@ -124,7 +125,7 @@ export const SECTIONS = {
     ),
     shutdown_timeout: duration.prefault("30s"),
     debounce: duration.prefault("300ms"),
-    poll_interval: duration.prefault("10s"),
+    poll_interval: duration.prefault("10s").pipe(z.number().min(100, "at least 100ms")),
     /** Active/standby through the database state's lock; load.ts checks [state] url is set. */
     ha: bool.default(false),
     ha_check_interval: duration.prefault("2s").pipe(z.number().min(100, "at least 100ms")),

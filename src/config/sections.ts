@@ -151,7 +151,7 @@ function compileSection(c: RawConfig["compile"], m: Mapping): Config["compile"] 
       throw m.invalid(`[compile] ${action}`, `"${v}" is not a permission like r, w or rw`);
     }
   }
-  const fileExecute = c.file_execute === "auto" ? undefined : c.file_execute === "true";
+  const fileExecute = c.file_execute === "auto" ? undefined : c.file_execute;
   return {
     actionPerms,
     ...(fileExecute === undefined ? {} : { fileExecute }),

@@ -33,6 +33,30 @@ describe("config checks that span keys, at the key's line", () => {
     ]);
   });
 
+  it("[daemon] poll_interval is at least 100ms (0 would poll the databases without pause)", () => {
+    assert.deepEqual(errorsOf(`${BASE}[daemon]\npoll_interval = 0ms\n`), [
+      "9: GS_CONFIG_INVALID [daemon] poll_interval: at least 100ms",
+    ]);
+  });
+
+  it("[compile] file_execute takes auto or a boolean in any of the config's spellings", () => {
+    for (const [text, want] of [
+      ["true", true],
+      ["false", false],
+      ["yes", true],
+      ["off", false],
+      ["auto", undefined],
+    ] as const) {
+      const r = checkConfigText(`${BASE}[compile]\nfile_execute = ${text}\n`, FILE);
+      assert.deepEqual(r.errors, [], text);
+      assert.equal(r.config?.compile.fileExecute, want, text);
+    }
+    assert.match(
+      errorsOf(`${BASE}[compile]\nfile_execute = sometimes\n`)[0]!,
+      /^9: GS_CONFIG_INVALID \[compile\] file_execute/,
+    );
+  });
+
   it("[webhdfs] keytab needs principal with Kerberos, and is ignored without", () => {
     assert.deepEqual(
       errorsOf(`${WEBHDFS}[webhdfs]\nnamenodes = http://nn:9870\nauth = kerberos\nkeytab = gs.keytab\n`),
