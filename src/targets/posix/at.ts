@@ -47,7 +47,8 @@ export function statxAt(dirfd: number, name: string): Stat | number {
     mode: b.readUInt16LE(28),
     uid: b.readUInt32LE(20),
     gid: b.readUInt32LE(24),
-    ctime: `${u64(b, 96)}.${b.readUInt32LE(104)}`,
+    ctimeSec: u64(b, 96),
+    ctimeNsec: b.readUInt32LE(104),
   };
 }
 

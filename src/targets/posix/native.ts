@@ -83,8 +83,9 @@ export interface Stat {
   mode: number;
   uid: number;
   gid: number;
-  /** Status change time, as `sec.nsec`: any ACL or mode change moves it. */
-  ctime: string;
+  /** Status change time (seconds, nanoseconds): any ACL or mode change moves it. */
+  ctimeSec: number;
+  ctimeNsec: number;
 }
 
 // struct stat on x86_64 glibc: dev@0 ino@8 nlink@16 (all u64), mode@24 uid@28 gid@32 (u32),
@@ -103,7 +104,8 @@ function readStat(): Stat {
     mode: statBuf.readUInt32LE(24),
     uid: statBuf.readUInt32LE(28),
     gid: statBuf.readUInt32LE(32),
-    ctime: `${u64(statBuf, 104)}.${u64(statBuf, 112)}`,
+    ctimeSec: u64(statBuf, 104),
+    ctimeNsec: statBuf.readUInt32LE(112),
   };
 }
 

@@ -194,7 +194,13 @@ export class PosixNode implements TargetNode {
       // An unchanged nanosecond ctime means no ACL or mode change since the read, so the xattrs need
       // no re-read. A whole-second ctime (coarse filesystems) could hide a change: re-read then.
       // So must a read by name: its xattr may have come from another inode swapped in meanwhile.
-      if (!o.viaFd || st.ctime !== o.ctime || st.ctime.endsWith(".0") || st.mode !== o.mode) {
+      if (
+        !o.viaFd ||
+        st.ctimeSec !== o.ctimeSec ||
+        st.ctimeNsec !== o.ctimeNsec ||
+        st.ctimeNsec === 0 ||
+        st.mode !== o.mode
+      ) {
         const cur = observe(fd, st, this.type === "dir", this.path);
         if ((cur.mode & 0o777) !== (o.mode & 0o777) || cur.access !== o.access || cur.dflt !== o.dflt) {
           throw changed(this.path, "the ACL or mode differs from what was read");
@@ -217,7 +223,8 @@ export class PosixNode implements TargetNode {
         mode,
         uid: st.uid,
         gid: st.gid,
-        ctime: st.ctime,
+        ctimeSec: st.ctimeSec,
+        ctimeNsec: st.ctimeNsec,
         access: enc.accessHeld,
         dflt: enc.dfltHeld,
         viaFd: true,

@@ -27,7 +27,8 @@ export interface Observed {
   mode: number;
   uid: number;
   gid: number;
-  ctime: string;
+  ctimeSec: number;
+  ctimeNsec: number;
   access: string;
   dflt: string;
   /**
@@ -64,7 +65,8 @@ export function observe(fd: number, st: Stat, isDir: boolean, path: string): Obs
     mode: st.mode,
     uid: st.uid,
     gid: st.gid,
-    ctime: st.ctime,
+    ctimeSec: st.ctimeSec,
+    ctimeNsec: st.ctimeNsec,
     access: readXattr(fd, XATTR_ACCESS, path),
     dflt: isDir ? readXattr(fd, XATTR_DEFAULT, path) : "",
     viaFd: true,

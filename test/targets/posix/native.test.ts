@@ -43,7 +43,8 @@ describe("native bindings", () => {
       mode: Number(ref.mode),
       uid: 65534,
       gid: 100,
-      ctime: `${ref.ctimeNs / 1_000_000_000n}.${ref.ctimeNs % 1_000_000_000n}`,
+      ctimeSec: Number(ref.ctimeNs / 1_000_000_000n),
+      ctimeNsec: Number(ref.ctimeNs % 1_000_000_000n),
     };
     assert.deepEqual(st, expected);
     assert.deepEqual(at, expected);

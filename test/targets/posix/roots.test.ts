@@ -10,7 +10,8 @@ const dir = (mode: number, uid = 0, gid = 0): Stat => ({
   mode: 0o040000 | mode,
   uid,
   gid,
-  ctime: "0.0",
+  ctimeSec: 0,
+  ctimeNsec: 0,
 });
 
 describe("unsafe path transitions while a root is opened", () => {
