@@ -214,7 +214,7 @@ describe("kill -9 during apply", { timeout: SOAK ? 3_600_000 : 120_000 }, () => 
       if (!killed.exited && !killed.ended && killed.lines > 1) killedMidRun++;
 
       const runs = grantsyncBigJson<{ run: string; complete: boolean }[]>(["runs", "-c", wh.config]);
-      assert.equal(runs.code, 0, runs.stderr);
+      assert.equal(runs.code, 0, `${runs.stderr}${JSON.stringify(runs.json)}`);
       if (killed.run) {
         const listed = runs.json.find((r) => r.run === killed.run);
         assert.ok(listed, `run ${killed.run} is listed`);
@@ -232,7 +232,7 @@ describe("kill -9 during apply", { timeout: SOAK ? 3_600_000 : 120_000 }, () => 
           "-c",
           wh.config,
         ]);
-        assert.equal(undoKilled.code, 0, undoKilled.stderr);
+        assert.equal(undoKilled.code, 0, `${undoKilled.stderr}${JSON.stringify(undoKilled.json)}`);
         assert.equal(undoKilled.json.conflicts + undoKilled.json.failed, 0);
         assert.equal(getfaclTree(wh.root), found, "undo of the killed run restores the tree it found");
       }
@@ -245,7 +245,7 @@ describe("kill -9 during apply", { timeout: SOAK ? 3_600_000 : 120_000 }, () => 
         "--yes",
         "--force",
       ]);
-      assert.equal(again.code, 0, again.stderr);
+      assert.equal(again.code, 0, `${again.stderr}${JSON.stringify(again.json)}`);
       assert.equal(again.json.failed, 0);
       assertConverged(reader);
 
@@ -256,7 +256,7 @@ describe("kill -9 during apply", { timeout: SOAK ? 3_600_000 : 120_000 }, () => 
           "-c",
           wh.config,
         ]);
-        assert.equal(undo.code, 0, undo.stderr);
+        assert.equal(undo.code, 0, `${undo.stderr}${JSON.stringify(undo.json)}`);
         assert.equal(undo.json.conflicts + undo.json.failed, 0);
         assert.equal(getfaclTree(wh.root), afterKill, "undo puts back exactly the tree the run found");
         const redo = grantsync(["apply", "-c", wh.config, "--yes", "--force"]);
