@@ -8,9 +8,11 @@ import { EINVAL, ENOENT, ENOSYS, EOPNOTSUPP, EPERM, NativeError } from "./native
 import { type Observed, XATTR_ACCESS } from "./observe.ts";
 import { type ChildRules, type Refused, refusal, refusedChild } from "./open.ts";
 
-// GRANTSYNC_POSIX_XATTRAT=0 forces the open-per-file path (tests run both; older kernels get it
-// by themselves).
-let usable = process.env.GRANTSYNC_POSIX_XATTRAT !== "0";
+// Only as root: neither call needs read permission on the file, so another user would see files
+// the open-per-file walk skips as not-permitted, and could then not open them to write. Root opens
+// any file. GRANTSYNC_POSIX_XATTRAT=0 forces the open-per-file path (tests run both; kernels
+// before 6.13 get it by themselves).
+let usable = process.env.GRANTSYNC_POSIX_XATTRAT !== "0" && process.geteuid?.() === 0;
 
 /** Whether the kernel refused the call itself rather than this name: no such syscall, or a filter. */
 function unavailable(errno: number): boolean {
