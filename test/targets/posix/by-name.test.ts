@@ -90,6 +90,19 @@ describe("reading a file by name below a held directory", () => {
     assert.equal(listing.types[listing.names.indexOf("a")], 8);
     assert.equal(listDir(987654), -9);
   });
+
+  it("lists a directory larger than one getdents64 buffer", () => {
+    const dir = path.join(tree.dir, "large");
+    fs.mkdirSync(dir);
+    const names = Array.from({ length: 3000 }, (_, i) => `partition-file-with-a-long-name-${i}.parquet`);
+    for (const n of names) fs.closeSync(fs.openSync(path.join(dir, n), "w"));
+    const fd = openat(AT_FDCWD, dir, O_RDONLY | O_CLOEXEC);
+    const listing = listDir(fd);
+    close(fd);
+    assert.ok(typeof listing !== "number");
+    assert.deepEqual(listing.names, names.sort());
+    assert.ok(listing.types.every((t) => t === 8));
+  });
 });
 
 describe("a write after a read by name", () => {
