@@ -13,7 +13,7 @@ import { formatSource, type Grant } from "../policy/model.ts";
 import { aboveRootProblems } from "../reconcile/above-roots.ts";
 import { colourEnabled, makeStyle, plural } from "../report/style.ts";
 import { renderDiagnostics, renderGrantNotes } from "../report/text.ts";
-import { compileFor } from "../session/build.ts";
+import { compileFor } from "../session/compile.ts";
 import { createTarget } from "../session/target.ts";
 import { loadModel, loadPolicy, type Model } from "../sources/load.ts";
 import { CliExit, printJson, stdoutStyle } from "./common.ts";

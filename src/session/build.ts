@@ -3,7 +3,6 @@
 // last good model and reopens the target only when the config changes), so a new source, target
 // or state store is wired once, in sources/ and session/, and reaches both.
 
-import type { DesiredState } from "../compile/model.ts";
 import { checkEnvironment } from "../config/environment.ts";
 import type { Config } from "../config/types.ts";
 import { diagnosticError, GsError } from "../errors.ts";
@@ -11,7 +10,7 @@ import type { Session } from "../reconcile/run.ts";
 import { loadModel, type Model, type ModelLoad } from "../sources/load.ts";
 import type { StateStore } from "../state/store.ts";
 import type { Target } from "../targets/target.ts";
-import { compileForConfig } from "./compile.ts";
+import { compileFor } from "./compile.ts";
 import { openStateStore } from "./store.ts";
 import { createTarget, targetId } from "./target.ts";
 
@@ -36,15 +35,6 @@ export interface Built {
 export function requireEnvironment(config: Config): void {
   const [problem] = checkEnvironment(config);
   if (problem) throw diagnosticError(problem);
-}
-
-/** The desired ACLs for a target: its default file execute bit applies unless the config sets one. */
-export function compileFor(
-  config: Config,
-  model: Model,
-  target: Pick<Target, "fileExecuteDefault">,
-): DesiredState {
-  return compileForConfig(config, model, target.fileExecuteDefault);
 }
 
 export function sessionOf(parts: SessionParts, extras: SessionExtras = {}): Session {

@@ -5,8 +5,14 @@ import { compileDesired } from "../compile/desired.ts";
 import type { DesiredState } from "../compile/model.ts";
 import type { Config } from "../config/types.ts";
 import type { Model } from "../sources/load.ts";
+import type { Target } from "../targets/target.ts";
 
-export function compileForConfig(config: Config, model: Model, fileExecuteDefault: boolean): DesiredState {
+/** The desired ACLs for a target: its default file execute bit applies unless the config sets one. */
+export function compileFor(
+  config: Config,
+  model: Model,
+  target: Pick<Target, "fileExecuteDefault">,
+): DesiredState {
   return compileDesired(model.policy, model.catalog, {
     grants: { actionPerms: config.compile.actionPerms, uriGrants: config.compile.uriGrants },
     locations: {
@@ -16,7 +22,7 @@ export function compileForConfig(config: Config, model: Model, fileExecuteDefaul
     },
     traverse: config.compile.traverse,
     shape: {
-      fileExecute: config.compile.fileExecute ?? fileExecuteDefault,
+      fileExecute: config.compile.fileExecute ?? target.fileExecuteDefault,
       defaultAcls: config.compile.defaultAcls,
     },
   });

@@ -8,7 +8,8 @@ import { parseConfig } from "../../src/config/load.ts";
 import type { Config } from "../../src/config/types.ts";
 import { DirStateStore } from "../../src/reconcile/dir-store.ts";
 import type { Session } from "../../src/reconcile/run.ts";
-import { compileFor, sessionOf } from "../../src/session/build.ts";
+import { sessionOf } from "../../src/session/build.ts";
+import { compileFor } from "../../src/session/compile.ts";
 import { loadModel } from "../../src/sources/load.ts";
 import { WebhdfsTarget } from "../../src/targets/webhdfs/target.ts";
 
