@@ -45,8 +45,11 @@ function fnv1a(text: string, h: number): number {
   return h;
 }
 
+// Two hex digits per byte from a table: Number#toString(16) and padStart cost more than the hash.
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
 function hex(h: number): string {
-  return (h >>> 0).toString(16).padStart(8, "0");
+  return HEX[(h >>> 24) & 0xff]! + HEX[(h >>> 16) & 0xff]! + HEX[(h >>> 8) & 0xff]! + HEX[h & 0xff]!;
 }
 
 /** A record's JSON text (an object), as a line: checksum and newline added. */

@@ -43,7 +43,9 @@ export class JournalWriter {
   private fd: number;
   /** Bytes on disk that end on a complete record: a failed write is cut back to this. */
   private size = 0;
-  private staged = "";
+  /** The batch's change records, encoded as they are staged (no batch-sized string to flatten). */
+  private staged = Buffer.allocUnsafe(1 << 20);
+  private stagedBytes = 0;
   private stagedPaths = 0;
   private batch: Batch | undefined;
   /** Outcome lines ride with the next batch: a kill can lose only outcomes, and then undo re-checks. */
@@ -80,7 +82,7 @@ export class JournalWriter {
    */
   intend(path: string, type: NodeType, before: Acl, after: Acl): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
-    this.staged += lineFrom(changeHead(type, before, after), `${JSON.stringify(path)}}`);
+    this.stage(lineFrom(changeHead(type, before, after), `${JSON.stringify(path)}}`));
     this.stagedPaths++;
     this.unsettled.set(path, ++this.changes);
     if (!this.batch) {
@@ -137,12 +139,13 @@ export class JournalWriter {
     const batch = this.batch;
     if (!batch) return;
     this.batch = undefined;
-    const text = this.takeOutcomes() + this.staged;
+    const outcomes = this.takeOutcomes();
     const paths = this.stagedPaths;
-    this.staged = "";
+    const records = this.staged.subarray(0, this.stagedBytes);
+    this.stagedBytes = 0;
     this.stagedPaths = 0;
     try {
-      this.append(text, paths);
+      this.append(outcomes, paths, records);
     } catch (err) {
       batch.reject(err as GsError);
       return;
@@ -160,16 +163,26 @@ export class JournalWriter {
     return text;
   }
 
-  /** Writes all of `text` and flushes it, or cuts the file back to its last complete record and throws. */
-  private append(text: string, paths: number): void {
+  /** Encodes a change record into the batch's buffer. */
+  private stage(line: string): void {
+    // A UTF-16 code unit takes at most 3 bytes in UTF-8.
+    if (this.stagedBytes + line.length * 3 > this.staged.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.staged.length * 2, this.stagedBytes + line.length * 3));
+      this.staged.copy(grown, 0, 0, this.stagedBytes);
+      this.staged = grown;
+    }
+    this.stagedBytes += this.staged.write(line, this.stagedBytes);
+  }
+
+  /**
+   * Writes `text`, then `records`, and flushes them, or cuts the file back to its last complete
+   * record and throws. `records` is the staging buffer: written out before anything reuses it.
+   */
+  private append(text: string, paths: number, records?: Buffer): void {
     const buf = Buffer.from(text);
     try {
-      for (let off = 0; off < buf.length; ) {
-        const n = writeSync(this.fd, buf, off);
-        // A short write is how a filling disk first shows; the next write would say ENOSPC.
-        if (n <= 0) throw Object.assign(new Error("nothing written"), { code: "ENOSPC" });
-        off += n;
-      }
+      this.writeAll(buf);
+      if (records) this.writeAll(records);
       fdatasyncSync(this.fd);
     } catch (err) {
       this.failure = writeError(this.file, err, paths);
@@ -181,7 +194,16 @@ export class JournalWriter {
       }
       throw this.failure;
     }
-    this.size += buf.length;
+    this.size += buf.length + (records?.length ?? 0);
+  }
+
+  private writeAll(buf: Buffer): void {
+    for (let off = 0; off < buf.length; ) {
+      const n = writeSync(this.fd, buf, off);
+      // A short write is how a filling disk first shows; the next write would say ENOSPC.
+      if (n <= 0) throw Object.assign(new Error("nothing written"), { code: "ENOSPC" });
+      off += n;
+    }
   }
 }
 
