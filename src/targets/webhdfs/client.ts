@@ -7,31 +7,13 @@ import { aclSpecParam, keySpecParam } from "./aclspec.ts";
 import { namenodeOrigin, newAgent, type Params, query } from "./endpoint.ts";
 import { parseErrorResponse, WebhdfsRemoteError } from "./errors.ts";
 import { exchange } from "./exchange.ts";
-import { DEFAULT_RETRY, NameNodeSet, type RetryPolicy } from "./ha.ts";
+import { DEFAULT_RETRY, NameNodeSet } from "./ha.ts";
 import { encodedUrlPath, normalizeHdfsPath } from "./paths.ts";
 import { Semaphore } from "./semaphore.ts";
-import { type Send, type SpnegoOptions, SpnegoSession } from "./spnego.ts";
-import type { AclStatus, FileStatus } from "./types.ts";
+import { type Send, SpnegoSession } from "./spnego.ts";
+import type { AclStatus, FileStatus, WebhdfsClientOptions } from "./types.ts";
 
-export interface WebhdfsClientOptions {
-  /** `http://nn1:9870`, `https://nn1:9871`, `webhdfs://…`, `swebhdfs://…` or a bare `host:port` (HTTP). */
-  namenodes: readonly string[];
-  /** `user.name` on insecure clusters; left out when a delegation token authenticates. */
-  user?: string;
-  doas?: string;
-  delegation?: string;
-  /** Kerberos (SPNEGO) instead of `user.name`; see spnego.ts. */
-  kerberos?: SpnegoOptions;
-  /** PEM file of the CA that signed the NameNodes' certificates. */
-  caFile?: string;
-  /** Keep-alive sockets per NameNode. */
-  connections?: number;
-  /** Requests in flight at once across all callers. */
-  maxInFlight?: number;
-  /** Connect, headers and body timeout of one attempt. */
-  timeoutMs?: number;
-  retry?: Partial<RetryPolicy>;
-}
+export type { WebhdfsClientOptions } from "./types.ts";
 
 type Method = "GET" | "PUT" | "DELETE";
 
