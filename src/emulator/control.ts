@@ -2,12 +2,20 @@
 // (Emulator.setFaults, setStandby) or by scripts in other processes through /emulator/*.
 
 import type { IncomingMessage } from "node:http";
-import { DEFAULT_FAULT_KINDS, type FaultSettings } from "./faults.ts";
+import {
+  DEFAULT_FAULT_KINDS,
+  drawFault,
+  type FaultDraw,
+  type FaultKind,
+  type FaultSettings,
+  seededRandom,
+} from "./faults.ts";
 
 export class EmulatorControls {
-  readonly faults: Required<FaultSettings>;
+  readonly faults: FaultDraw;
   standby: boolean;
   private counted: Record<string, number> = {};
+  private random: () => number = Math.random;
 
   constructor(opts: FaultSettings & { standby?: boolean }) {
     this.faults = {
@@ -16,6 +24,7 @@ export class EmulatorControls {
       latencyMs: opts.latencyMs ?? 0,
     };
     this.standby = opts.standby ?? false;
+    if (opts.faultSeed !== undefined) this.random = seededRandom(opts.faultSeed);
   }
 
   /** Changes the settings `f` names and leaves the others. */
@@ -23,6 +32,12 @@ export class EmulatorControls {
     if (f.errorRate !== undefined) this.faults.errorRate = f.errorRate;
     if (f.errorKinds !== undefined) this.faults.errorKinds = [...f.errorKinds];
     if (f.latencyMs !== undefined) this.faults.latencyMs = f.latencyMs;
+    if (f.faultSeed !== undefined) this.random = seededRandom(f.faultSeed);
+  }
+
+  /** The fault this request meets, if any. */
+  drawFault(): FaultKind | null {
+    return drawFault(this.faults, this.random);
   }
 
   count(op: string): void {

@@ -10,7 +10,12 @@ export interface FaultSettings {
   errorRate?: number;
   errorKinds?: FaultKind[];
   latencyMs?: number;
+  /** Seeds the draws of `errorRate` faults (mulberry32), so a test's faults replay; unset: Math.random. */
+  faultSeed?: number;
 }
+
+/** The settings a draw reads (the seed lives in the generator it made). */
+export type FaultDraw = Required<Omit<FaultSettings, "faultSeed">>;
 
 /** `timeout` is left out of the default: it holds the request until the emulator closes. */
 export const DEFAULT_FAULT_KINDS: readonly FaultKind[] = ["503", "reset", "standby", "retriable"];
@@ -28,9 +33,21 @@ export function retriableError(): RemoteError {
 }
 
 /** Picks the fault for this request, if any. */
-export function drawFault(s: Required<FaultSettings>, random: () => number = Math.random): FaultKind | null {
+export function drawFault(s: FaultDraw, random: () => number = Math.random): FaultKind | null {
   if (s.errorRate <= 0 || s.errorKinds.length === 0 || random() >= s.errorRate) return null;
   return s.errorKinds[Math.floor(random() * s.errorKinds.length)] ?? null;
+}
+
+/** mulberry32: a small seeded generator of numbers in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 /**

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { authenticate, type ProxyUsers, type TokenStore } from "./auth.ts";
 import type { EmulatorControls } from "./control.ts";
 import { prepareDataNodeOp } from "./datanode.ts";
-import { drawFault, retriableError, standbyError, unavailablePage } from "./faults.ts";
+import { retriableError, standbyError, unavailablePage } from "./faults.ts";
 import {
   decodePath,
   errorPage,
@@ -87,7 +87,7 @@ export const namenode: Handler = async (f, req, res, url, body) => {
   const params = new Params(url.searchParams);
   f.controls.count((params.get("op") ?? "NULL").toUpperCase());
   if (faults.latencyMs > 0) await sleep(faults.latencyMs);
-  const fault = drawFault(faults);
+  const fault = f.controls.drawFault();
   if (fault === "reset") return void req.socket.resetAndDestroy();
   if (fault === "timeout") return; // never answered; close() drops the connection
   if (fault === "503") return sendRaw(res, 503, HTML, unavailablePage(url.pathname));

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { SEED } from "../helpers/seed.ts";
 import { call, remoteException, useEmulator } from "./helpers.ts";
 
 const STANDBY_READ =
@@ -77,11 +78,24 @@ describe("injected faults", () => {
     t.emu.setFaults({ latencyMs: 0 });
   });
 
-  it("an error rate between 0 and 1 fails some requests and not others", async () => {
-    t.emu.setFaults({ errorRate: 0.5, errorKinds: ["retriable"] });
+  it(`an error rate between 0 and 1 fails some requests and not others (seed ${SEED})`, async () => {
+    t.emu.setFaults({ errorRate: 0.5, errorKinds: ["retriable"], faultSeed: SEED });
     const statuses = new Set<number>();
     for (let i = 0; i < 60; i++) statuses.add((await call(t.emu, "GET", "/", "op=GETFILESTATUS")).status);
     assert.deepEqual([...statuses].sort(), [200, 403]);
+    t.emu.setFaults({ errorRate: 0 });
+  });
+
+  it(`a fault seed replays the same faults (seed ${SEED})`, async () => {
+    const draw = async () => {
+      t.emu.setFaults({ errorRate: 0.5, errorKinds: ["retriable", "503"], faultSeed: SEED });
+      const out: number[] = [];
+      for (let i = 0; i < 30; i++) out.push((await call(t.emu, "GET", "/", "op=GETFILESTATUS")).status);
+      return out;
+    };
+    const first = await draw();
+    assert.deepEqual(await draw(), first);
+    assert.ok(new Set(first).size > 1, "some requests failed and some did not");
     t.emu.setFaults({ errorRate: 0 });
   });
 

@@ -4,6 +4,7 @@ import { afterEach, describe, it } from "node:test";
 import { parseAclSpec } from "../../../src/acl/spec.ts";
 import type { Emulator } from "../../../src/emulator/server.ts";
 import { isGsError } from "../../../src/errors.ts";
+import { SEED } from "../../helpers/seed.ts";
 import { newClient, requests, resetCounts, useEmulators } from "./helpers.ts";
 
 const spec = (s: string) => parseAclSpec(s);
@@ -84,10 +85,10 @@ describe("NameNode HA and retries", () => {
     }
   });
 
-  it("completes every operation with 10 % injected 503s, resets and RetriableExceptions", async () => {
+  it(`completes every operation with 10 % injected 503s, resets and RetriableExceptions (seed ${SEED})`, async () => {
     const files = Array.from({ length: 60 }, (_, i) => `/flaky/f${i}`);
     for (const f of files) nn1().fs.create(f, { data: "" });
-    nn1().setFaults({ errorRate: 0.1, errorKinds: ["503", "reset", "retriable"] });
+    nn1().setFaults({ errorRate: 0.1, errorKinds: ["503", "reset", "retriable"], faultSeed: SEED });
     const client = newClient([nn1()]);
     try {
       await Promise.all(files.map((f) => client.modifyAclEntries(f, spec("user:alice:r--"))));
