@@ -5,7 +5,7 @@
 
 import { getxattrAt, statxAt } from "./at.ts";
 import { EINVAL, ENOENT, ENOSYS, EOPNOTSUPP, EPERM, NativeError } from "./native.ts";
-import { type Observed, XATTR_ACCESS } from "./observe.ts";
+import { type Observed, observed, XATTR_ACCESS } from "./observe.ts";
 import { type ChildRules, type Refused, refusal, refusedChild } from "./open.ts";
 
 // Only as root: neither call needs read permission on the file, so another user would see files
@@ -52,16 +52,5 @@ export function observeAt(
     if (errno !== EOPNOTSUPP) throw new NativeError(`getxattrat ${XATTR_ACCESS}`, errno, path);
     access = "";
   }
-  return {
-    dev: st.dev,
-    ino: st.ino,
-    mode: st.mode,
-    uid: st.uid,
-    gid: st.gid,
-    ctimeSec: st.ctimeSec,
-    ctimeNsec: st.ctimeNsec,
-    access,
-    dflt: "",
-    viaFd: false,
-  };
+  return observed(st, access, "", false);
 }

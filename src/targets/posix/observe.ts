@@ -59,6 +59,12 @@ function readXattr(fd: number, name: string, path: string): string {
 }
 
 export function observe(fd: number, st: Stat, isDir: boolean, path: string): Observed {
+  const access = readXattr(fd, XATTR_ACCESS, path);
+  return observed(st, access, isDir ? readXattr(fd, XATTR_DEFAULT, path) : "", true);
+}
+
+/** An observation from a stat and the xattr bytes read with it (through one fd, or by name). */
+export function observed(st: Stat, access: string, dflt: string, viaFd: boolean): Observed {
   return {
     dev: st.dev,
     ino: st.ino,
@@ -67,9 +73,9 @@ export function observe(fd: number, st: Stat, isDir: boolean, path: string): Obs
     gid: st.gid,
     ctimeSec: st.ctimeSec,
     ctimeNsec: st.ctimeNsec,
-    access: readXattr(fd, XATTR_ACCESS, path),
-    dflt: isDir ? readXattr(fd, XATTR_DEFAULT, path) : "",
-    viaFd: true,
+    access,
+    dflt,
+    viaFd,
   };
 }
 
