@@ -27,6 +27,48 @@ export interface CompileOptions {
 }
 
 export function compileDesired(policy: Policy, catalog: Catalog, opts: CompileOptions): DesiredState {
+  const index = indexObjects(catalog);
+  const ignoredGrants: IgnoredGrant[] = [];
+  const uriLocations: UriLocation[] = [];
+  for (const grant of [...policy.grants, ...evaluatedGrants(policy, catalog)])
+    placeGrant(grant, reachOf(grant, opts.grants), index, ignoredGrants, uriLocations);
+
+  const desired: DesiredState = {
+    objects: index.objects,
+    contexts: new Map(),
+    ignoredGrants,
+    ignoredLocations: [],
+  };
+  for (const db of catalog.databases) addLocations(desired, db.name, db.locations, opts);
+  for (const t of catalog.tables) addLocations(desired, tableObjectName(t.db, t.name), t.locations, opts);
+  for (const u of uriLocations) {
+    const location: RawLocation = { uri: u.uri, kind: "table", source: u.grant.privilege.source };
+    addLocations(desired, u.object, [location], opts, "uri");
+  }
+  const shared = new Map<string, AclEntry[]>();
+  for (const ctx of desired.contexts.values()) fillEntries(ctx, index.objects, opts.shape, shared);
+  if (opts.traverse !== undefined)
+    desired.traverse = {
+      entries: traverseEntries(desired.contexts, opts.locations.roots),
+      write: opts.traverse,
+    };
+  return desired;
+}
+
+interface ObjectIndex {
+  objects: Map<string, ObjectAcl>;
+  tablesByDb: Map<string, string[]>;
+  dbNames: Set<string>;
+}
+
+interface UriLocation {
+  object: string;
+  uri: string;
+  grant: Grant;
+}
+
+/** One object per database and table of the catalog, and each database's tables. */
+function indexObjects(catalog: Catalog): ObjectIndex {
   const objects = new Map<string, ObjectAcl>();
   const tablesByDb = new Map<string, string[]>();
   for (const db of catalog.databases) objects.set(db.name, newObject(db.name, "database"));
@@ -36,76 +78,76 @@ export function compileDesired(policy: Policy, catalog: Catalog, opts: CompileOp
     tablesByDb.set(t.db, [...(tablesByDb.get(t.db) ?? []), t.name]);
   }
   const dbNames = new Set([...catalog.databases.map((d) => d.name), ...tablesByDb.keys()]);
-  const ignoredGrants: IgnoredGrant[] = [];
-  const uriLocations: { object: string; uri: string; grant: Grant }[] = [];
+  return { objects, tablesByDb, dbNames };
+}
 
-  for (const grant of [...policy.grants, ...evaluatedGrants(policy, catalog)]) {
-    const reach = reachOf(grant, opts.grants);
-    const reached: string[] = [];
-    if (reach.kind === "none") {
-      ignoredGrants.push({ grant, reason: reach.reason, ...(reach.object ? { object: reach.object } : {}) });
-      continue;
-    }
-    if (reach.kind === "uri") {
-      const name = `uri:${reach.uri}`;
-      if (!objects.has(name)) objects.set(name, newObject(name, "uri"));
-      uriLocations.push({ object: name, uri: reach.uri, grant });
-      addGrant(objects.get(name)!, grant, reach.perm, "uri");
-      continue;
-    }
-    for (const db of dbNames) {
-      if (!nameMatches(reach.db, db)) continue;
-      if (reach.kind === "database") {
-        const dbObject = objects.get(db);
-        if (dbObject) {
-          addGrant(dbObject, grant, reach.perm, "database");
-          reached.push(db);
-        }
-      }
-      if (grant.privilege.databaseOnly) continue;
-      for (const table of tablesByDb.get(db) ?? []) {
-        if (reach.kind === "table" && !nameMatches(reach.table, table)) continue;
-        const name = tableObjectName(db, table);
-        addGrant(objects.get(name)!, grant, reach.perm, reach.kind === "database" ? "database" : "table");
-        reached.push(name);
-      }
-    }
-    if (grant.effect === "deny" && grant.principal.kind === "group") {
-      for (const object of reached)
-        ignoredGrants.push({
-          grant,
-          object,
-          reason:
-            `a group deny cannot be expressed in ACLs: group ${grant.principal.name} gets no entry for it here, ` +
-            "but its members may still reach the files through another group or their own entry",
-        });
-    }
-    if (reached.length === 0) {
-      const named = reach.kind === "table" ? `${reach.db}.${reach.table}` : reach.db;
+/** Adds one grant to every object it reaches, or says why it reaches none. */
+function placeGrant(
+  grant: Grant,
+  reach: ReturnType<typeof reachOf>,
+  index: ObjectIndex,
+  ignoredGrants: IgnoredGrant[],
+  uriLocations: UriLocation[],
+): void {
+  const { objects } = index;
+  if (reach.kind === "none") {
+    ignoredGrants.push({ grant, reason: reach.reason, ...(reach.object ? { object: reach.object } : {}) });
+    return;
+  }
+  if (reach.kind === "uri") {
+    const name = `uri:${reach.uri}`;
+    if (!objects.has(name)) objects.set(name, newObject(name, "uri"));
+    uriLocations.push({ object: name, uri: reach.uri, grant });
+    addGrant(objects.get(name)!, grant, reach.perm, "uri");
+    return;
+  }
+  const reached = reachedObjects(grant, reach, index);
+  if (grant.effect === "deny" && grant.principal.kind === "group") {
+    for (const object of reached)
       ignoredGrants.push({
         grant,
-        reason: `no location is known for ${named} in the catalog`,
-        object: named,
-        unlocated: true,
+        object,
+        reason:
+          `a group deny cannot be expressed in ACLs: group ${grant.principal.name} gets no entry for it here, ` +
+          "but its members may still reach the files through another group or their own entry",
       });
+  }
+  if (reached.length === 0) {
+    const named = reach.kind === "table" ? `${reach.db}.${reach.table}` : reach.db;
+    ignoredGrants.push({
+      grant,
+      reason: `no location is known for ${named} in the catalog`,
+      object: named,
+      unlocated: true,
+    });
+  }
+}
+
+/** The databases and tables a database- or table-level grant reaches, its permission added to each. */
+function reachedObjects(
+  grant: Grant,
+  reach: Extract<ReturnType<typeof reachOf>, { kind: "database" | "table" }>,
+  { objects, tablesByDb, dbNames }: ObjectIndex,
+): string[] {
+  const reached: string[] = [];
+  for (const db of dbNames) {
+    if (!nameMatches(reach.db, db)) continue;
+    if (reach.kind === "database") {
+      const dbObject = objects.get(db);
+      if (dbObject) {
+        addGrant(dbObject, grant, reach.perm, "database");
+        reached.push(db);
+      }
+    }
+    if (grant.privilege.databaseOnly) continue;
+    for (const table of tablesByDb.get(db) ?? []) {
+      if (reach.kind === "table" && !nameMatches(reach.table, table)) continue;
+      const name = tableObjectName(db, table);
+      addGrant(objects.get(name)!, grant, reach.perm, reach.kind === "database" ? "database" : "table");
+      reached.push(name);
     }
   }
-
-  const desired: DesiredState = { objects, contexts: new Map(), ignoredGrants, ignoredLocations: [] };
-  for (const db of catalog.databases) addLocations(desired, db.name, db.locations, opts);
-  for (const t of catalog.tables) addLocations(desired, tableObjectName(t.db, t.name), t.locations, opts);
-  for (const u of uriLocations) {
-    const location: RawLocation = { uri: u.uri, kind: "table", source: u.grant.privilege.source };
-    addLocations(desired, u.object, [location], opts, "uri");
-  }
-  const shared = new Map<string, AclEntry[]>();
-  for (const ctx of desired.contexts.values()) fillEntries(ctx, objects, opts.shape, shared);
-  if (opts.traverse !== undefined)
-    desired.traverse = {
-      entries: traverseEntries(desired.contexts, opts.locations.roots),
-      write: opts.traverse,
-    };
-  return desired;
+  return reached;
 }
 
 /** Grants that depend on the catalog's names: Ranger's wildcards and excludes are decided per object. */
