@@ -56,33 +56,12 @@ async function undoLocked(
 ): Promise<UndoResult> {
   let writer: RunWriter | undefined;
   try {
-    const journal = await store.readRun(of);
-    if (journal.start.target !== targetId) {
-      throw new GsError("GS_RUN_UNKNOWN", `run ${of} was made on ${journal.start.target}, not ${targetId}`, {
-        input: of,
-      });
-    }
-    const records = journal.changes.filter((rec) => rec.status !== "fail").reverse();
-    for (const rec of records) checkRecord(rec, roots, `${store.where} run ${of}`);
-    // Every node is read before the first write, so a refusal here still leaves the tree untouched.
-    const nodes = [];
-    for (const rec of records) nodes.push({ rec, node: await target.node(rec.path) });
-    const regained = regainedKeys(records);
+    const nodes = await readRecords(target, targetId, store, of, roots);
+    const regained = regainedKeys(nodes.map((n) => n.rec));
     if (regained.size > 0 && !dryRun)
       await store.saveManaged(withRegained(await store.loadManaged(targetId), regained));
     const run = newRunId();
-    const outcomes: UndoOutcome[] = [];
-    const restore: { rec: JournalRecord; node: TargetNode; at: number }[] = [];
-    for (const { rec, node } of nodes) {
-      if (!node) outcomes.push({ path: rec.path, result: "missing" });
-      else if (sameAcl(node.acl, rec.before)) outcomes.push({ path: rec.path, result: "already" });
-      else if (!sameAcl(node.acl, rec.after) || node.type !== rec.type)
-        outcomes.push({ path: rec.path, result: "changed-since", message: `now ${formatAclSpec(node.acl)}` });
-      else {
-        restore.push({ rec, node, at: outcomes.length });
-        outcomes.push({ path: rec.path, result: "restored" });
-      }
-    }
+    const { outcomes, restore } = sortOut(nodes);
     // A dry run reports what would be restored and writes nothing.
     const toWrite = dryRun ? [] : restore;
     if (toWrite.length > 0) {
@@ -90,16 +69,7 @@ async function undoLocked(
       // Every intent first, in as few journal batches as the store makes of them, then the writes.
       const w = writer;
       await Promise.all(toWrite.map(({ rec, node }) => w.intend(rec.path, rec.type, node.acl, rec.before)));
-    }
-    for (const { rec, node, at } of toWrite) {
-      try {
-        await node.write(rec.before);
-        writer!.outcome(rec.path, true);
-      } catch (err) {
-        const e = toGsError(err, "GS_TARGET_IO", { location: rec.path });
-        writer!.outcome(rec.path, false, { code: e.code, message: e.message });
-        outcomes[at] = { path: rec.path, result: "failed", message: e.format() };
-      }
+      await restoreAll(toWrite, w, outcomes);
     }
     const count = (r: UndoOutcome["result"]) => outcomes.filter((o) => o.result === r).length;
     const result = {
@@ -116,6 +86,68 @@ async function undoLocked(
   } catch (err) {
     await writer?.close();
     throw err;
+  }
+}
+
+interface Restore {
+  rec: JournalRecord;
+  node: TargetNode;
+  /** Its outcome's index. */
+  at: number;
+}
+
+/** The run's records, newest first, each checked and with its node read, before anything is written. */
+async function readRecords(
+  target: Target,
+  targetId: string,
+  store: StateStore,
+  of: string,
+  roots: readonly string[],
+): Promise<{ rec: JournalRecord; node: TargetNode | null }[]> {
+  const journal = await store.readRun(of);
+  if (journal.start.target !== targetId) {
+    throw new GsError("GS_RUN_UNKNOWN", `run ${of} was made on ${journal.start.target}, not ${targetId}`, {
+      input: of,
+    });
+  }
+  const records = journal.changes.filter((rec) => rec.status !== "fail").reverse();
+  for (const rec of records) checkRecord(rec, roots, `${store.where} run ${of}`);
+  // Every node is read before the first write, so a refusal here still leaves the tree untouched.
+  const nodes = [];
+  for (const rec of records) nodes.push({ rec, node: await target.node(rec.path) });
+  return nodes;
+}
+
+/** Which paths still carry what the run wrote (to restore), and what became of the others. */
+function sortOut(nodes: { rec: JournalRecord; node: TargetNode | null }[]): {
+  outcomes: UndoOutcome[];
+  restore: Restore[];
+} {
+  const outcomes: UndoOutcome[] = [];
+  const restore: Restore[] = [];
+  for (const { rec, node } of nodes) {
+    if (!node) outcomes.push({ path: rec.path, result: "missing" });
+    else if (sameAcl(node.acl, rec.before)) outcomes.push({ path: rec.path, result: "already" });
+    else if (!sameAcl(node.acl, rec.after) || node.type !== rec.type)
+      outcomes.push({ path: rec.path, result: "changed-since", message: `now ${formatAclSpec(node.acl)}` });
+    else {
+      restore.push({ rec, node, at: outcomes.length });
+      outcomes.push({ path: rec.path, result: "restored" });
+    }
+  }
+  return { outcomes, restore };
+}
+
+async function restoreAll(toWrite: Restore[], writer: RunWriter, outcomes: UndoOutcome[]): Promise<void> {
+  for (const { rec, node, at } of toWrite) {
+    try {
+      await node.write(rec.before);
+      writer.outcome(rec.path, true);
+    } catch (err) {
+      const e = toGsError(err, "GS_TARGET_IO", { location: rec.path });
+      writer.outcome(rec.path, false, { code: e.code, message: e.message });
+      outcomes[at] = { path: rec.path, result: "failed", message: e.format() };
+    }
   }
 }
 
