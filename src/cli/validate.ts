@@ -43,25 +43,7 @@ export function registerValidate(program: Command): void {
 }
 
 async function validate(opts: ValidateOptions): Promise<void> {
-  const s = stdoutStyle();
-  if (opts.policy) {
-    if (!opts.server) throw new GsError("GS_USAGE", "--policy needs --server NAME");
-    const config = { policy: { type: "file", file: opts.policy, server: opts.server } } as Config;
-    const r = await loadPolicy(config);
-    const valid = r.errors.length === 0;
-    if (opts.json)
-      printJson({ valid, errors: r.errors, warnings: r.warnings, grants: r.policy?.grants.length ?? 0 });
-    else {
-      process.stdout.write(renderDiagnostics(r.errors, r.warnings, s));
-      process.stdout.write(
-        valid
-          ? `${opts.policy}: valid, ${plural(r.policy!.grants.length, "grant")}\n`
-          : `${plural(r.errors.length, "error")}\n`,
-      );
-    }
-    if (!valid) throw new CliExit(1);
-    return;
-  }
+  if (opts.policy) return validatePolicyFile(opts, opts.policy);
   const check = await readCliConfig(opts.config);
   const config = check.config;
   const errors = [...check.errors, ...(config ? checkEnvironment(config) : [])];
@@ -69,51 +51,78 @@ async function validate(opts: ValidateOptions): Promise<void> {
   errors.push(...load.errors);
   const warnings = [...load.warnings];
   const compiled = config && load.model ? await compileOnTarget(config, load.model) : undefined;
-  const desired = compiled?.desired;
   if (config && compiled) {
     warnings.push(...desiredNotices(compiled.desired).warnings);
     (config.target.unknownPrincipal === "error" ? errors : warnings).push(...compiled.unknown);
     warnings.push(...compiled.above);
   }
   if (opts.strict) errors.push(...warnings.splice(0).map((w) => ({ ...w, severity: "error" as const })));
-  const valid = errors.length === 0;
-  if (opts.json) {
-    printJson({
-      valid,
-      errors,
-      warnings,
-      ...(desired && load.model
-        ? {
-            grants: load.model.policy.grants.length,
-            objects: desired.objects.size,
-            locations: desired.contexts.size,
-            ignoredLocations: desired.ignoredLocations.map((l) => ({
-              uri: l.uri,
-              object: l.object,
-              reason: l.reason,
-              source: formatSource(l.location.source),
-            })),
-            ignoredGrants: desired.ignoredGrants.map((g) => ({
-              privilege: g.grant.privilege.text,
-              role: g.grant.role,
-              reason: g.reason,
-              source: formatSource(g.grant.privilege.source),
-            })),
-          }
-        : {}),
-    });
-  } else {
-    process.stdout.write(renderDiagnostics(errors, warnings, s));
-    if (desired && load.model) {
-      process.stderr.write(renderGrantNotes(desired, makeStyle(colourEnabled(process.stderr))));
-      if (valid)
-        process.stdout.write(
-          `valid: ${plural(load.model.policy.grants.length, "grant")}, ${plural(desired.objects.size, "object")}, ${plural(desired.contexts.size, "managed location")}\n`,
-        );
-    }
-    if (!valid) process.stdout.write(`${plural(errors.length, "error")}; nothing would be changed\n`);
+  const model =
+    compiled && load.model
+      ? { desired: compiled.desired, grants: load.model.policy.grants.length }
+      : undefined;
+  if (opts.json)
+    printJson({ valid: errors.length === 0, errors, warnings, ...(model ? modelSummary(model) : {}) });
+  else printValidation(errors, warnings, model);
+  if (errors.length > 0) throw new CliExit(1);
+}
+
+/** `validate --policy FILE --server NAME`: one policy file alone, without a config. */
+async function validatePolicyFile(opts: ValidateOptions, file: string): Promise<void> {
+  if (!opts.server) throw new GsError("GS_USAGE", "--policy needs --server NAME");
+  const config = { policy: { type: "file", file, server: opts.server } } as Config;
+  const r = await loadPolicy(config);
+  const valid = r.errors.length === 0;
+  if (opts.json)
+    printJson({ valid, errors: r.errors, warnings: r.warnings, grants: r.policy?.grants.length ?? 0 });
+  else {
+    process.stdout.write(renderDiagnostics(r.errors, r.warnings, stdoutStyle()));
+    process.stdout.write(
+      valid
+        ? `${file}: valid, ${plural(r.policy!.grants.length, "grant")}\n`
+        : `${plural(r.errors.length, "error")}\n`,
+    );
   }
   if (!valid) throw new CliExit(1);
+}
+
+interface ModelFacts {
+  desired: DesiredState;
+  grants: number;
+}
+
+function modelSummary({ desired, grants }: ModelFacts) {
+  return {
+    grants,
+    objects: desired.objects.size,
+    locations: desired.contexts.size,
+    ignoredLocations: desired.ignoredLocations.map((l) => ({
+      uri: l.uri,
+      object: l.object,
+      reason: l.reason,
+      source: formatSource(l.location.source),
+    })),
+    ignoredGrants: desired.ignoredGrants.map((g) => ({
+      privilege: g.grant.privilege.text,
+      role: g.grant.role,
+      reason: g.reason,
+      source: formatSource(g.grant.privilege.source),
+    })),
+  };
+}
+
+function printValidation(errors: Diagnostic[], warnings: Diagnostic[], model: ModelFacts | undefined): void {
+  process.stdout.write(renderDiagnostics(errors, warnings, stdoutStyle()));
+  if (model) {
+    const { desired, grants } = model;
+    process.stderr.write(renderGrantNotes(desired, makeStyle(colourEnabled(process.stderr))));
+    if (errors.length === 0)
+      process.stdout.write(
+        `valid: ${plural(grants, "grant")}, ${plural(desired.objects.size, "object")}, ${plural(desired.contexts.size, "managed location")}\n`,
+      );
+  }
+  if (errors.length > 0)
+    process.stdout.write(`${plural(errors.length, "error")}; nothing would be changed\n`);
 }
 
 /** The desired ACLs for the configured target, and the principals they name that it does not know. */
