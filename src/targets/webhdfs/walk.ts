@@ -17,6 +17,15 @@ export interface WalkDeps {
 /** Directories waiting beyond this are listed by the worker that found them, depth-first. */
 const QUEUE_PER_WORKER = 16;
 
+/**
+ * Another directory's listing starts only while the reads out (in flight and queued for a slot),
+ * plus those expected from listings started and not yet answered, stay under this many per
+ * request slot: one slot's worth in flight and one queued keep every slot busy while the next
+ * listing is answered. Listing 64 directories at once (64 pages of reads waiting for a slot)
+ * cost about a tenth more CPU per path in the no-op bench.
+ */
+const BACKLOG_PER_SLOT = 2;
+
 /** Whether a directory's children are to be visited: settles once it has been visited itself. */
 export type Gate = Promise<boolean>;
 
@@ -36,7 +45,14 @@ export async function walkBelow(
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   // Every request in flight listens on it; the semaphore, not this warning, is what bounds them.
   setMaxListeners(0, signal);
-  const queue = new DirQueue(deps.parallel, deps.parallel * QUEUE_PER_WORKER, async (dir, gate) => {
+  const backlog = deps.parallel * BACKLOG_PER_SLOT;
+  // Reads issued and not yet answered; listings started whose reads are not issued yet; the size
+  // of the last page seen, as the guess for those.
+  let outstanding = 0;
+  let unlisted = 0;
+  let pageSize = 1;
+  const admit = () => outstanding + unlisted * pageSize < backlog;
+  const queue = new DirQueue(deps.parallel, deps.parallel * QUEUE_PER_WORKER, admit, async (dir, gate) => {
     try {
       await listDir(dir, gate);
     } catch (err) {
@@ -51,6 +67,21 @@ export async function walkBelow(
    * says it was visited and is to be descended into, so parents still come before children.
    */
   const listDir = async (dir: string, gate: Gate): Promise<void> => {
+    unlisted++;
+    let counted = true;
+    const listed = () => {
+      if (counted) unlisted--;
+      counted = false;
+      queue.pump();
+    };
+    try {
+      await listPagesOf(dir, gate, listed);
+    } finally {
+      listed();
+    }
+  };
+
+  const listPagesOf = async (dir: string, gate: Gate, listed: () => void): Promise<void> => {
     const pages = deps.listPages(dir, signal)[Symbol.asyncIterator]();
     let next = pages.next();
     next.catch(() => {}); // handled below, once the gate has settled
@@ -74,7 +105,10 @@ export async function walkBelow(
       if (page.done) return;
       next = pages.next();
       next.catch(() => {});
-      await visitPage(dir, page.value);
+      if (page.value.length > 0) pageSize = page.value.length;
+      const visiting = visitPage(dir, page.value);
+      listed(); // its reads are out now, counted one by one
+      await visiting;
     }
   };
 
@@ -130,6 +164,7 @@ export async function walkBelow(
   const observeChild = async (dir: string, status: FileStatus): Promise<Observed | SkippedPath> => {
     const path = childPath(dir, status.pathSuffix);
     if (status.type === "SYMLINK") return { path, reason: "symlink", detail: status.symlink };
+    outstanding++;
     try {
       const node = await deps.observe(path, status, signal);
       return { node, listed: node.type === "dir" && hasChildren(status) };
@@ -137,6 +172,9 @@ export async function walkBelow(
       const skipped = skipFor(path, err);
       if (!skipped) throw err;
       return skipped;
+    } finally {
+      outstanding--;
+      if (admit()) queue.pump();
     }
   };
 
@@ -178,6 +216,8 @@ class DirQueue {
   constructor(
     private readonly parallel: number,
     private readonly capacity: number,
+    /** Whether the backlog of reads leaves room for another listing (one always runs). */
+    private readonly admit: () => boolean,
     private readonly list: (dir: string, gate: Gate) => Promise<void>,
   ) {
     this.drained = new Promise((resolve, reject) => {
@@ -198,8 +238,13 @@ class DirQueue {
     return true;
   }
 
-  private pump(): void {
-    while (!this.failure && this.running < this.parallel && this.pending.length > 0) {
+  pump(): void {
+    while (
+      !this.failure &&
+      this.running < this.parallel &&
+      this.pending.length > 0 &&
+      (this.running === 0 || this.admit())
+    ) {
       // Newest first keeps the walk depth-first, which keeps the queue short.
       const [dir, gate] = this.pending.pop()!;
       this.running++;

@@ -157,6 +157,33 @@ describe("walkBelow scheduling", () => {
   });
 });
 
+describe("walkBelow backlog", () => {
+  it("starts another listing only while the reads already out leave room for its page", async () => {
+    const tree: Record<string, FileStatus[]> = { "/r": [] };
+    for (let d = 0; d < 40; d++) {
+      tree["/r"]!.push(status(`d${d}`, "DIRECTORY"));
+      tree[`/r/d${d}`] = [1, 2, 3, 4, 5].map((f) => status(`f${f}`, "FILE"));
+    }
+    const deps = { ...depsFor(tree), parallel: 8 };
+    const observe = deps.observe;
+    let files = 0;
+    let peak = 0;
+    deps.observe = async (path, s, signal) => {
+      if (s.type === "FILE") peak = Math.max(peak, ++files);
+      await new Promise((r) => setTimeout(r, 2));
+      if (s.type === "FILE") files--;
+      return observe(path, s, signal);
+    };
+    let visited = 0;
+    await walkBelow("/r", { visit: () => void visited++, skip: () => {} }, deps);
+    assert.equal(visited, 40 * 6);
+    // 8 slots: a listing starts while fewer than 16 reads are out or expected. Eight listings at
+    // once would have had 40 file reads out.
+    assert.ok(peak <= 16 + 5, `peak ${peak}`);
+    assert.ok(peak >= 8, `peak ${peak}: the slots were not kept busy`);
+  });
+});
+
 describe("Semaphore", () => {
   it("never runs more tasks at once than it has permits, and runs them all", async () => {
     const limit = new Semaphore(3);
