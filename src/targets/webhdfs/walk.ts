@@ -22,7 +22,7 @@ const QUEUE_PER_WORKER = 16;
  * plus those expected from listings started and not yet answered, stay under this many per
  * request slot: one slot's worth in flight and one queued keep every slot busy while the next
  * listing is answered. Listing 64 directories at once (64 pages of reads waiting for a slot)
- * cost about a tenth more CPU per path in the no-op bench.
+ * cost about a fifth more CPU per path in the no-op bench (75–89 against 60–73 µs).
  */
 const BACKLOG_PER_SLOT = 2;
 
