@@ -41,48 +41,75 @@ export async function walkBelow(
   deps: WalkDeps,
   rootVisited: Gate = OPEN,
 ): Promise<void> {
-  const stop = new AbortController();
-  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
-  // Every request in flight listens on it; the semaphore, not this warning, is what bounds them.
-  setMaxListeners(0, signal);
-  const backlog = deps.parallel * BACKLOG_PER_SLOT;
+  const walk = new Walk(options, deps);
+  await walk.queue.add(root, rootVisited);
+  await walk.queue.drained;
+}
+
+/** One walk's state: the signal its requests listen on, the directory queue, the read backlog. */
+class Walk {
+  readonly queue: DirQueue;
+  private readonly stop = new AbortController();
+  private readonly signal: AbortSignal;
+  private readonly backlog: number;
   // Reads issued and not yet answered; listings started whose reads are not issued yet; the size
   // of the last page seen, as the guess for those.
-  let outstanding = 0;
-  let unlisted = 0;
-  let pageSize = 1;
-  const admit = () => outstanding + unlisted * pageSize < backlog;
-  const queue = new DirQueue(deps.parallel, deps.parallel * QUEUE_PER_WORKER, admit, async (dir, gate) => {
+  private outstanding = 0;
+  private unlisted = 0;
+  private pageSize = 1;
+
+  constructor(
+    private readonly options: WalkOptions,
+    private readonly deps: WalkDeps,
+  ) {
+    this.signal = options.signal ? AbortSignal.any([options.signal, this.stop.signal]) : this.stop.signal;
+    // Every request in flight listens on it; the semaphore, not this warning, is what bounds them.
+    setMaxListeners(0, this.signal);
+    this.backlog = deps.parallel * BACKLOG_PER_SLOT;
+    this.queue = new DirQueue(
+      deps.parallel,
+      deps.parallel * QUEUE_PER_WORKER,
+      () => this.admit(),
+      (dir, gate) => this.listOrStop(dir, gate),
+    );
+  }
+
+  private admit(): boolean {
+    return this.outstanding + this.unlisted * this.pageSize < this.backlog;
+  }
+
+  /** A listing that fails ends the walk: the requests still out are aborted. */
+  private async listOrStop(dir: string, gate: Gate): Promise<void> {
     try {
-      await listDir(dir, gate);
+      await this.listDir(dir, gate);
     } catch (err) {
-      stop.abort(err);
+      this.stop.abort(err);
       throw err;
     }
-  });
+  }
 
   /**
    * Lists `dir` while its own visit may still be pending (the first page, and each next page while
    * the one before is visited, are in flight early); its children are visited only once `gate`
    * says it was visited and is to be descended into, so parents still come before children.
    */
-  const listDir = async (dir: string, gate: Gate): Promise<void> => {
-    unlisted++;
+  private async listDir(dir: string, gate: Gate): Promise<void> {
+    this.unlisted++;
     let counted = true;
     const listed = () => {
-      if (counted) unlisted--;
+      if (counted) this.unlisted--;
       counted = false;
-      queue.pump();
+      this.queue.pump();
     };
     try {
-      await listPagesOf(dir, gate, listed);
+      await this.listPagesOf(dir, gate, listed);
     } finally {
       listed();
     }
-  };
+  }
 
-  const listPagesOf = async (dir: string, gate: Gate, listed: () => void): Promise<void> => {
-    const pages = deps.listPages(dir, signal)[Symbol.asyncIterator]();
+  private async listPagesOf(dir: string, gate: Gate, listed: () => void): Promise<void> {
+    const pages = this.deps.listPages(dir, this.signal)[Symbol.asyncIterator]();
     let next = pages.next();
     next.catch(() => {}); // handled below, once the gate has settled
     if (!(await gate)) {
@@ -100,86 +127,97 @@ export async function walkBelow(
         // Only the listing's own failures can mean "this directory went away"; a visit's are the caller's.
         const skipped = skipFor(dir, err);
         if (!skipped) throw err;
-        return options.skip(skipped);
+        return this.options.skip(skipped);
       }
       if (page.done) return;
       next = pages.next();
       next.catch(() => {});
-      if (page.value.length > 0) pageSize = page.value.length;
-      const visiting = visitPage(dir, page.value);
+      if (page.value.length > 0) this.pageSize = page.value.length;
+      const visiting = this.visitPage(dir, page.value);
       listed(); // its reads are out now, counted one by one
       await visiting;
     }
-  };
+  }
 
-  const visitPage = async (dir: string, page: FileStatus[]): Promise<void> => {
-    const opened: ((descend: boolean) => void)[] = [];
-    // Once this page failed, observes still in flight queue nothing more (no gate would open).
-    let over = false;
+  private async visitPage(dir: string, page: FileStatus[]): Promise<void> {
+    const batch: PageBatch = { opened: [], over: false };
     try {
-      const found = await Promise.all(
-        page.map(async (status) => {
-          const item = await observeChild(dir, status);
-          // Known to have children and (as far as descend can tell before the visit) wanted:
-          // queue its listing now rather than after the whole page has been visited.
-          if (!over && !("reason" in item) && item.listed && (options.descend?.(item.node) ?? true)) {
-            let open!: (descend: boolean) => void;
-            const gate = new Promise<boolean>((resolve) => {
-              open = resolve;
-            });
-            if (queue.offer(item.node.path, gate)) {
-              item.open = open;
-              opened.push(open);
-            }
-          }
-          return item;
-        }),
-      );
+      const found = await Promise.all(page.map((status) => this.observeEarly(dir, status, batch)));
       // A page's visits run together (a writer journals them as one batch and writes them in
       // parallel); its directories' children come once they all settled.
-      const visits: Promise<void>[] = [];
-      for (const item of found) {
-        signal.throwIfAborted();
-        if ("reason" in item) {
-          options.skip(item);
-          continue;
-        }
-        const visiting = options.visit(item.node);
-        if (visiting) visits.push(visiting);
-      }
-      await Promise.all(visits);
+      await this.visitAll(found);
       for (const item of found) {
         if ("reason" in item || !item.listed) continue;
-        const descend = options.descend?.(item.node) ?? true;
+        const descend = this.options.descend?.(item.node) ?? true;
         if (item.open) item.open(descend);
-        else if (descend) await queue.add(item.node.path, OPEN);
+        else if (descend) await this.queue.add(item.node.path, OPEN);
       }
     } finally {
       // After a failure, the listings queued early end without visiting anything.
-      over = true;
-      for (const open of opened) open(false);
+      batch.over = true;
+      for (const open of batch.opened) open(false);
     }
-  };
+  }
 
-  const observeChild = async (dir: string, status: FileStatus): Promise<Observed | SkippedPath> => {
+  /**
+   * Observes one child; one known to have children and (as far as descend can tell before the
+   * visit) wanted has its listing queued now rather than after the whole page has been visited.
+   */
+  private async observeEarly(dir: string, status: FileStatus, batch: PageBatch): Promise<Found> {
+    const item = await this.observeChild(dir, status);
+    if (!batch.over && !("reason" in item) && item.listed && (this.options.descend?.(item.node) ?? true)) {
+      let open!: (descend: boolean) => void;
+      const gate = new Promise<boolean>((resolve) => {
+        open = resolve;
+      });
+      if (this.queue.offer(item.node.path, gate)) {
+        item.open = open;
+        batch.opened.push(open);
+      }
+    }
+    return item;
+  }
+
+  /** Visits a page's nodes together; settles once every visit that wrote has. */
+  private visitAll(found: Found[]): Promise<unknown> {
+    const visits: Promise<void>[] = [];
+    for (const item of found) {
+      this.signal.throwIfAborted();
+      if ("reason" in item) {
+        this.options.skip(item);
+        continue;
+      }
+      const visiting = this.options.visit(item.node);
+      if (visiting) visits.push(visiting);
+    }
+    return Promise.all(visits);
+  }
+
+  private async observeChild(dir: string, status: FileStatus): Promise<Found> {
     const path = childPath(dir, status.pathSuffix);
     if (status.type === "SYMLINK") return { path, reason: "symlink", detail: status.symlink };
-    outstanding++;
+    this.outstanding++;
     try {
-      const node = await deps.observe(path, status, signal);
+      const node = await this.deps.observe(path, status, this.signal);
       return { node, listed: node.type === "dir" && hasChildren(status) };
     } catch (err) {
       const skipped = skipFor(path, err);
       if (!skipped) throw err;
       return skipped;
     } finally {
-      outstanding--;
-      if (admit()) queue.pump();
+      this.outstanding--;
+      if (this.admit()) this.queue.pump();
     }
-  };
+  }
+}
 
-  await queue.add(root, rootVisited);
-  await queue.drained;
+type Found = Observed | SkippedPath;
+
+/** One page's early-queued listings: their gates, closed if the page fails. */
+interface PageBatch {
+  opened: ((descend: boolean) => void)[];
+  /** Once the page failed, observes still in flight queue nothing more (no gate would open). */
+  over: boolean;
 }
 
 interface Observed {
