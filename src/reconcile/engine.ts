@@ -7,7 +7,7 @@ import type { SkippedPath, TargetNode } from "../targets/target.ts";
 import { aboveRootProblems } from "./above-roots.ts";
 import { ContextResolver, walkRoots } from "./contexts.ts";
 import { type Decision, decide, type WalkInput } from "./decide.ts";
-import { excludedBelowRoot } from "./exclusions.ts";
+import { type ExcludedName, excludedBelowRoot } from "./exclusions.ts";
 import type { PathProblem } from "./plan.ts";
 
 export type { Decision, WalkInput } from "./decide.ts";
@@ -38,7 +38,47 @@ export function contextPaths(input: Pick<WalkInput, "desired" | "state" | "scope
 
 export async function walkManaged(input: WalkInput, handlers: WalkHandlers): Promise<WalkOutcome> {
   const resolver = new ContextResolver(input.desired.contexts, input.state);
-  const paths = contextPaths(input).filter((p) => {
+  const roots = walkRoots(pathsInRoots(input, handlers));
+  const excluded = input.excluded ?? (() => false);
+  const walk: RootWalk = {
+    input,
+    handlers,
+    resolver,
+    excluded,
+    isExcluded: (node) => node.type === "dir" && excluded(baseName(node.path)),
+    traversePaths: new Set([
+      ...(input.desired.traverse?.entries.keys() ?? []),
+      ...Object.keys(input.state.traverse ?? {}),
+    ]),
+    visited: new Set(),
+  };
+  const cleanRoots: string[] = [];
+  handlers.locations?.(0, roots.length);
+  for (const [i, root] of roots.entries()) {
+    if (input.signal?.aborted) break;
+    if (await walkRoot(walk, root)) cleanRoots.push(root);
+    handlers.locations?.(i + 1, roots.length);
+  }
+  await decideUnvisited(walk);
+  if (!input.signal?.aborted) await warnAboveRoots(input, handlers);
+  return { cleanRoots, walkedRoots: roots };
+}
+
+/** What the walks of every root share: the contexts, the exclusions, the traverse paths seen. */
+interface RootWalk {
+  input: WalkInput;
+  handlers: WalkHandlers;
+  resolver: ContextResolver;
+  excluded: ExcludedName;
+  isExcluded: (node: TargetNode) => boolean;
+  /** Paths with traverse entries (desired or remembered); those the walks visit land in `visited`. */
+  traversePaths: Set<string>;
+  visited: Set<string>;
+}
+
+/** The locations to walk: those inside a root (a remembered one outside every root is a problem). */
+function pathsInRoots(input: WalkInput, handlers: WalkHandlers): string[] {
+  return contextPaths(input).filter((p) => {
     if (findRoot(p, input.roots)) return true;
     handlers.problem({
       path: p,
@@ -47,76 +87,71 @@ export async function walkManaged(input: WalkInput, handlers: WalkHandlers): Pro
     });
     return false;
   });
-  const roots = walkRoots(paths);
-  const cleanRoots: string[] = [];
-  const traversePaths = new Set([
-    ...(input.desired.traverse?.entries.keys() ?? []),
-    ...Object.keys(input.state.traverse ?? {}),
-  ]);
-  const visited = new Set<string>();
-  const excluded = input.excluded ?? (() => false);
-  const isExcluded = (node: TargetNode) => node.type === "dir" && excluded(baseName(node.path));
-  handlers.locations?.(0, roots.length);
-  for (const [i, root] of roots.entries()) {
+}
+
+/** Walks one root; true when it completed without a problem under it (its state may be finalised). */
+async function walkRoot(walk: RootWalk, root: string): Promise<boolean> {
+  const { input, handlers, resolver, isExcluded } = walk;
+  if (excludedBelowRoot(root, input.roots, walk.excluded)) {
+    handlers.excluded(root);
+    return true;
+  }
+  let problems = 0;
+  const problem = (p: PathProblem) => {
+    problems++;
+    handlers.problem(p);
+  };
+  try {
+    await input.target.walk(root, {
+      signal: input.signal,
+      skip: (s) => {
+        if (s.reason === "error") problems++;
+        handlers.skipped(s);
+      },
+      descend: (dir) =>
+        !isExcluded(dir) &&
+        (!input.scope || dir.path === root || !resolver.isContextPath(dir.path) || input.scope.has(dir.path)),
+      // Synchronous unless the handler writes: a walk then pays no promise per unchanged path.
+      visit: (node) => {
+        if (node.path !== root && isExcluded(node)) return handlers.excluded(node.path);
+        if (walk.traversePaths.has(node.path)) walk.visited.add(node.path);
+        const decision = decide(node, resolver.forPath(node.path), input);
+        if (decision.problem) problem(decision.problem);
+        const decided = handlers.decided(decision);
+        if (decided === false) problems++;
+        else if (decided !== true)
+          return decided.then((ok) => {
+            if (!ok) problems++;
+          });
+      },
+    });
+  } catch (err) {
+    const e = toGsError(err, "GS_TARGET_IO", { location: root });
+    if (stopsRun(e)) throw e;
+    problem({ path: root, code: e.code, message: e.message });
+  }
+  return problems === 0 && !input.signal?.aborted;
+}
+
+/** Traverse paths no walk visited (above the roots walked, or below none): each decided alone. */
+async function decideUnvisited(walk: RootWalk): Promise<void> {
+  const { input } = walk;
+  for (const path of walk.traversePaths) {
     if (input.signal?.aborted) break;
-    if (excludedBelowRoot(root, input.roots, excluded)) {
-      handlers.excluded(root);
-      cleanRoots.push(root);
-      handlers.locations?.(i + 1, roots.length);
+    if (
+      walk.visited.has(path) ||
+      !findRoot(path, input.roots) ||
+      excludedBelowRoot(path, input.roots, walk.excluded)
+    )
       continue;
-    }
-    let problems = 0;
-    const problem = (p: PathProblem) => {
-      problems++;
-      handlers.problem(p);
-    };
-    try {
-      await input.target.walk(root, {
-        signal: input.signal,
-        skip: (s) => {
-          if (s.reason === "error") problems++;
-          handlers.skipped(s);
-        },
-        descend: (dir) =>
-          !isExcluded(dir) &&
-          (!input.scope ||
-            dir.path === root ||
-            !resolver.isContextPath(dir.path) ||
-            input.scope.has(dir.path)),
-        // Synchronous unless the handler writes: a walk then pays no promise per unchanged path.
-        visit: (node) => {
-          if (node.path !== root && isExcluded(node)) return handlers.excluded(node.path);
-          if (traversePaths.has(node.path)) visited.add(node.path);
-          const decision = decide(node, resolver.forPath(node.path), input);
-          if (decision.problem) problem(decision.problem);
-          const decided = handlers.decided(decision);
-          if (decided === false) problems++;
-          else if (decided !== true)
-            return decided.then((ok) => {
-              if (!ok) problems++;
-            });
-        },
-      });
-    } catch (err) {
-      const e = toGsError(err, "GS_TARGET_IO", { location: root });
-      if (stopsRun(e)) throw e;
-      problem({ path: root, code: e.code, message: e.message });
-    }
-    if (problems === 0 && !input.signal?.aborted) cleanRoots.push(root);
-    handlers.locations?.(i + 1, roots.length);
+    await decideAlone(path, walk.resolver, input, walk.handlers);
   }
-  for (const path of traversePaths) {
-    if (input.signal?.aborted) break;
-    if (visited.has(path) || !findRoot(path, input.roots) || excludedBelowRoot(path, input.roots, excluded))
-      continue;
-    await decideAlone(path, resolver, input, handlers);
-  }
-  if (!input.signal?.aborted) {
-    const { target, desired, skipPrincipals } = input;
-    for (const w of await aboveRootProblems(target, desired, input.roots, skipPrincipals))
-      handlers.warning(w);
-  }
-  return { cleanRoots, walkedRoots: roots };
+}
+
+/** Directories above a root whose mode bits stop some grantee: warnings, no failure of the run. */
+async function warnAboveRoots(input: WalkInput, handlers: WalkHandlers): Promise<void> {
+  const { target, desired, skipPrincipals } = input;
+  for (const w of await aboveRootProblems(target, desired, input.roots, skipPrincipals)) handlers.warning(w);
 }
 
 /** A directory above the locations a walk covers (the root, a database dir): its traverse entries. */
