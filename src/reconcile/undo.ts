@@ -2,7 +2,7 @@
 // path still carries exactly what that run wrote; anything changed since is reported, not touched.
 // The whole journal is checked before anything is written: one refused record refuses the undo.
 
-import { entryKey, isNamed, sameAcl } from "../acl/entry.ts";
+import { type Acl, entryKey, isNamed, sameAcl } from "../acl/entry.ts";
 import { formatAclSpec } from "../acl/spec.ts";
 import { GsError, toGsError } from "../errors.ts";
 import { findRoot } from "../paths.ts";
@@ -128,7 +128,7 @@ function sortOut(nodes: { rec: JournalRecord; node: TargetNode | null }[]): {
   for (const { rec, node } of nodes) {
     if (!node) outcomes.push({ path: rec.path, result: "missing" });
     else if (sameAcl(node.acl, rec.before)) outcomes.push({ path: rec.path, result: "already" });
-    else if (!sameAcl(node.acl, rec.after) || node.type !== rec.type)
+    else if (node.type !== rec.type || !(sameAcl(node.acl, rec.after) || halfWritten(node.acl, rec)))
       outcomes.push({ path: rec.path, result: "changed-since", message: `now ${formatAclSpec(node.acl)}` });
     else {
       restore.push({ rec, node, at: outcomes.length });
@@ -136,6 +136,26 @@ function sortOut(nodes: { rec: JournalRecord; node: TargetNode | null }[]): {
     }
   }
   return { outcomes, restore };
+}
+
+/**
+ * A directory's access and default ACLs are two writes (two xattrs on POSIX): a run killed between
+ * them leaves each scope as it was before or as the run meant it. Only that is ours to restore.
+ */
+function halfWritten(acl: Acl, rec: JournalRecord): boolean {
+  return (["access", "default"] as const).every((scope) => {
+    const now = acl.filter((e) => e.scope === scope);
+    return (
+      sameAcl(
+        now,
+        rec.before.filter((e) => e.scope === scope),
+      ) ||
+      sameAcl(
+        now,
+        rec.after.filter((e) => e.scope === scope),
+      )
+    );
+  });
 }
 
 async function restoreAll(toWrite: Restore[], writer: RunWriter, outcomes: UndoOutcome[]): Promise<void> {
