@@ -13,11 +13,9 @@ import { encodeLine, type JournalStart, type LineHead, lineFrom, lineHead } from
 /** A batch this large is written at once rather than at the end of the event loop's turn. */
 const MAX_BATCH = 4096;
 
+/** `20261129T172253.357Z-3fa2c1`: sorts in start order, milliseconds included (runs a second apart were not). */
 export function newRunId(now = new Date()): string {
-  const stamp = now
-    .toISOString()
-    .replace(/[-:]/g, "")
-    .replace(/\.\d+Z$/, "Z");
+  const stamp = now.toISOString().replace(/[-:]/g, "");
   return `${stamp}-${Math.random().toString(16).slice(2, 8)}`;
 }
 

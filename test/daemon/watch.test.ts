@@ -71,7 +71,7 @@ describe("grantsync daemon watching its sources", () => {
       "the run's log line",
     );
     assert.equal(run.scope, 3, "only the table's location and its two partitions are walked");
-    assert.match(String(run.run), /^\d{8}T\d{6}Z-/, "the run id is logged");
+    assert.match(String(run.run), /^\d{8}T\d{6}\.\d{3}Z-/, "the run id is logged");
   });
 
   it("sees an editor's save by temp file and rename", async (t) => {
