@@ -7,20 +7,14 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { decodeLine, encodeLine, type JournalChange, lineOf } from "../../src/reconcile/journal-record.ts";
-import { grantsync, grantsyncJson } from "../helpers/cli.ts";
-import { makeScratch, stateOf } from "../helpers/hardening.ts";
+import { grantsync } from "../helpers/cli.ts";
+import { applyOnce, salesScratch, stateOf } from "../helpers/hardening.ts";
 
 function applied() {
-  const wh = makeScratch({
-    policy: "[groups]\nstaff = reader\n[roles]\nreader = server=server1->db=sales->action=select\n",
-    locations: "[databases]\nsales = @ROOT@/sales.db\n",
-    dirs: ["sales.db/a", "sales.db/b"],
-  });
-  writeFileSync(wh.p("sales.db/a/part-0"), "x");
-  const r = grantsyncJson<{ run: string }>(["apply", "-c", wh.config, "--yes"]);
-  assert.equal(r.code, 0, r.stderr);
-  const journal = join(wh.state, "journal", `${r.json.run}.jsonl`);
-  return { wh, run: r.json.run, journal, lines: readFileSync(journal, "utf8").trimEnd().split("\n") };
+  const wh = salesScratch();
+  const run = applyOnce(wh);
+  const journal = join(wh.state, "journal", `${run}.jsonl`);
+  return { wh, run, journal, lines: readFileSync(journal, "utf8").trimEnd().split("\n") };
 }
 
 describe("undo of a forged journal", () => {

@@ -1,6 +1,7 @@
 // Shared by the hardening tests: the CI/soak size switch, a scratch warehouse of any size with a
 // config the tests control, and snapshots of everything a write could have touched.
 
+import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { loadConfig } from "../../src/config/load.ts";
 import type { Session } from "../../src/reconcile/run.ts";
 import { buildSession } from "../../src/session/build.ts";
+import { grantsyncJson } from "./cli.ts";
 import { posixConfig } from "./warehouse.ts";
 
 /** `npm run soak` sets GRANTSYNC_SOAK=1: the full-size versions of every hardening test. */
@@ -65,6 +67,24 @@ export function makeScratch(opts: ScratchOptions): Scratch {
     write,
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/** A scratch warehouse where `staff` may SELECT on database `sales` (`@ROOT@/sales.db`), with `dirs` and `sales.db/a/part-0`. */
+export function salesScratch(dirs: string[] = ["sales.db/a", "sales.db/b"]): Scratch {
+  const wh = makeScratch({
+    policy: "[groups]\nstaff = reader\n[roles]\nreader = server=server1->db=sales->action=select\n",
+    locations: "[databases]\nsales = @ROOT@/sales.db\n",
+    dirs,
+  });
+  writeFileSync(wh.p("sales.db/a/part-0"), "x");
+  return wh;
+}
+
+/** `grantsync apply --yes` on a scratch warehouse, which must succeed; returns the run id. */
+export function applyOnce(wh: Scratch): string {
+  const r = grantsyncJson<{ run: string }>(["apply", "-c", wh.config, "--yes"]);
+  assert.equal(r.code, 0, r.stderr);
+  return r.json.run;
 }
 
 /** Creates `tables` table directories with `filesPerTable` files each under `root/db`. */

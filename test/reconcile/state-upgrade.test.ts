@@ -11,7 +11,7 @@ import { formatAclSpec } from "../../src/acl/spec.ts";
 import { parseJournal } from "../../src/reconcile/journal.ts";
 import { decodeLine, type JournalLine } from "../../src/reconcile/journal-record.ts";
 import { getfacl, grantsync, grantsyncJson, setfacl } from "../helpers/cli.ts";
-import { makeScratch } from "../helpers/hardening.ts";
+import { applyOnce, salesScratch } from "../helpers/hardening.ts";
 
 /** Rewrites one of today's journals as the earlier grantsync wrote it. */
 function oldJournal(text: string): string {
@@ -57,17 +57,10 @@ function filesOf(state: string): Record<string, string> {
 }
 
 function applied() {
-  const wh = makeScratch({
-    policy: "[groups]\nstaff = reader\n[roles]\nreader = server=server1->db=sales->action=select\n",
-    locations: "[databases]\nsales = @ROOT@/sales.db\n",
-    dirs: ["sales.db/a", "sales.db/b"],
-  });
-  writeFileSync(wh.p("sales.db/a/part-0"), "x");
+  const wh = salesScratch();
   // Someone else's narrower entry: the grant widens it, and the state records the adoption.
   setfacl(["-m", "g:staff:r--", wh.p("sales.db/a")]);
-  const r = grantsyncJson<{ run: string }>(["apply", "-c", wh.config, "--yes"]);
-  assert.equal(r.code, 0, r.stderr);
-  return { wh, run: r.json.run };
+  return { wh, run: applyOnce(wh) };
 }
 
 describe("state upgrade", () => {

@@ -2,10 +2,9 @@
 // as it was or as the run meant it: undo of that run restores it, and reports anything else as changed.
 
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { getfacl, grantsyncJson, setfacl } from "../helpers/cli.ts";
-import { makeScratch } from "../helpers/hardening.ts";
+import { applyOnce, salesScratch } from "../helpers/hardening.ts";
 
 interface UndoJson {
   restored: number;
@@ -14,17 +13,11 @@ interface UndoJson {
 }
 
 function applied() {
-  const wh = makeScratch({
-    policy: "[groups]\nstaff = reader\n[roles]\nreader = server=server1->db=sales->action=select\n",
-    locations: "[databases]\nsales = @ROOT@/sales.db\n",
-    dirs: ["sales.db/a"],
-  });
-  writeFileSync(wh.p("sales.db/a/part-0"), "x");
+  const wh = salesScratch(["sales.db/a"]);
   const original = getfacl(wh.p("sales.db/a"));
-  const r = grantsyncJson<{ run: string }>(["apply", "-c", wh.config, "--yes"]);
-  assert.equal(r.code, 0, r.stderr);
+  const run = applyOnce(wh);
   assert.ok(getfacl(wh.p("sales.db/a")).includes("default:group:staff:r-x"));
-  return { wh, run: r.json.run, original };
+  return { wh, run, original };
 }
 
 describe("undo after a run killed between a directory's two writes", () => {
