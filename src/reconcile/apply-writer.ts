@@ -4,7 +4,7 @@
 import type { Acl, Perm } from "../acl/entry.ts";
 import { toGsError } from "../errors.ts";
 import { leaseLost, type RunWriter, type WriterLease } from "../state/store.ts";
-import { type Decision, stopsRun, type WalkHandlers, type WalkOutcome } from "./engine.ts";
+import { type Decision, recordedBy, stopsRun, type WalkHandlers, type WalkOutcome } from "./engine.ts";
 import { type PathChange, PlanBuilder } from "./plan.ts";
 import type { PreparedWalk } from "./prepare.ts";
 import { progressReporter } from "./progress.ts";
@@ -53,11 +53,7 @@ export class ApplyWriter {
         if (d.merge.newlyAdopted.size > 0) adoptions.record(d.node.path, d.merge.newlyAdopted, []);
         return true;
       },
-      skipped: (s) => builder.skip(s),
-      excluded: (path) => builder.exclude(path),
-      warning: (w) => builder.warn(w),
-      problem: (p) => builder.problem(p),
-      locations: progress.locations,
+      ...recordedBy(builder, progress.locations),
     };
   }
 

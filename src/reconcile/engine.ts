@@ -25,6 +25,28 @@ export interface WalkHandlers {
   locations?(done: number, total: number): void;
 }
 
+/** Where a walk's skips, exclusions, warnings and problems are collected (a PlanBuilder). */
+export interface WalkRecorder {
+  skip(s: SkippedPath): void;
+  exclude(path: string): void;
+  warn(w: PathProblem): void;
+  problem(p: PathProblem): void;
+}
+
+/** Every handler but `decided`: what plan and apply report the same way. */
+export function recordedBy(
+  recorder: WalkRecorder,
+  locations?: WalkHandlers["locations"],
+): Omit<WalkHandlers, "decided"> {
+  return {
+    skipped: (s) => recorder.skip(s),
+    excluded: (path) => recorder.exclude(path),
+    warning: (w) => recorder.warn(w),
+    problem: (p) => recorder.problem(p),
+    ...(locations ? { locations } : {}),
+  };
+}
+
 export interface WalkOutcome {
   /** Walk roots that completed without a problem under them (their state may be finalised). */
   cleanRoots: string[];

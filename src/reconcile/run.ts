@@ -8,7 +8,7 @@ import type { StateStore, WriterLease } from "../state/store.ts";
 import type { Target } from "../targets/target.ts";
 import { ApplyWriter } from "./apply-writer.ts";
 import { breakerError, checkBreaker } from "./breaker.ts";
-import { walkManaged } from "./engine.ts";
+import { recordedBy, walkManaged } from "./engine.ts";
 import type { RunTrigger } from "./journal-record.ts";
 import { newRunId } from "./journal-writer.ts";
 import { withWriter } from "./lease.ts";
@@ -57,11 +57,7 @@ async function planPrepared(session: Session, prepared: PreparedWalk, keepChange
       progress.scanned(builder.summary.scanned);
       return true;
     },
-    skipped: (s) => builder.skip(s),
-    excluded: (path) => builder.exclude(path),
-    warning: (w) => builder.warn(w),
-    problem: (p) => builder.problem(p),
-    locations: progress.locations,
+    ...recordedBy(builder, progress.locations),
   });
   return builder.build(session.targetId);
 }
