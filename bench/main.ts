@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { applyFloor } from "./floor.ts";
 import { incremental } from "./incremental.ts";
 import { describeMachine } from "./machine.ts";
 import { CLI, REPO } from "./measure.ts";
@@ -81,6 +82,9 @@ await section("posix", () => {
     t = setupPosixTree(shape, log);
     rows.push(noopCheck(t, reps, `, ${describeShape(shape)}`));
     rows.push(applyNewGroup(t, reps));
+    const floor = applyFloor(t, reps);
+    if ("reason" in floor) skipped.push({ name: "apply floor", reason: `skipped: ${floor.reason}` });
+    else rows.push(floor);
     // A quick run has no 1M-file tree: its memory row is the small tree's.
     if (quick) rows.push(noopMemory(t, 3, describeShape(shape)));
   } finally {

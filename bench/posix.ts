@@ -64,7 +64,7 @@ function assertInSync(t: PosixTree): void {
   grantsync(["plan", "--config", t.base, "--detailed-exitcode"], { ok: [0] });
 }
 
-function aclDigest(paths: string[]): string {
+export function aclDigest(paths: string[]): string {
   const r = spawnSync("getfacl", ["-R", "-p", ...paths], { maxBuffer: 1 << 30 });
   return createHash("sha256").update(r.stdout).digest("hex");
 }
@@ -78,14 +78,22 @@ export function noopCheck(t: PosixTree, reps: number, label = ""): BenchRow {
   return ratioRow(`POSIX no-op check${label}`, "ms", r.a, r.b, "getfacl -R -p", 0.3, median);
 }
 
+/** Takes the new group off every path and restores the state: the synced base tree again. */
+export function resetNewGroup(t: PosixTree): void {
+  timeCommand("setfacl", ["-R", "-x", `g:${NEW_GROUP},d:g:${NEW_GROUP}`, ...t.dbs]);
+  t.restoreState();
+}
+
+/** The reference side of the apply rows. */
+export function setfaclNewGroup(t: PosixTree): number {
+  return timeCommand("setfacl", ["-R", "-m", rX(NEW_GROUP), ...t.dbs]);
+}
+
 /** One new group on every path; both sides start each repetition from the synced base tree. */
 export function applyNewGroup(t: PosixTree, reps: number): BenchRow {
-  const reset = () => {
-    timeCommand("setfacl", ["-R", "-x", `g:${NEW_GROUP},d:g:${NEW_GROUP}`, ...t.dbs]);
-    t.restoreState();
-  };
+  const reset = () => resetNewGroup(t);
   const apply = () => grantsync(["apply", "--config", t.withNewGroup, "--yes"]);
-  const setfacl = () => timeCommand("setfacl", ["-R", "-m", rX(NEW_GROUP), ...t.dbs]);
+  const setfacl = () => setfaclNewGroup(t);
   // Untimed first round: both sides must leave byte-identical ACLs, and the reset must restore sync.
   reset();
   assertInSync(t);

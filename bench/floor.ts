@@ -1,0 +1,62 @@
+// The race-safe floor of the apply row: bench/floor.c (the six system calls per path a walk through
+// held fds must make, in C, no journal) against the same `setfacl -R -m`, alternated on the same tree.
+// It says how much of the gap to setfacl is the safe walk itself and how much is grantsync.
+
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { interleave, median, REPO, timeCommand } from "./measure.ts";
+import { aclDigest, type PosixTree, resetNewGroup, setfaclNewGroup } from "./posix.ts";
+import { type BenchRow, ratioRow } from "./result.ts";
+import { NEW_GROUP } from "./warehouse.ts";
+
+/** Compiles floor.c; the reason it could not be when there is no C compiler. */
+function compile(dir: string): string | { reason: string } {
+  const out = join(dir, "floor");
+  const r = spawnSync("cc", ["-O2", "-o", out, join(REPO, "bench", "floor.c")], { encoding: "utf8" });
+  if (r.error || r.status !== 0) return { reason: `no C compiler (cc): ${r.error?.message ?? r.stderr}` };
+  return out;
+}
+
+function gidOf(group: string): string {
+  const r = spawnSync("getent", ["group", group], { encoding: "utf8" });
+  const gid = r.stdout.split(":")[2];
+  if (r.status !== 0 || !gid) throw new Error(`floor: no group ${group}`);
+  return gid;
+}
+
+export function applyFloor(t: PosixTree, reps: number): BenchRow | { reason: string } {
+  const dir = mkdtempSync(join(tmpdir(), "gs-bench-floor-"));
+  try {
+    const bin = compile(dir);
+    if (typeof bin !== "string") return bin;
+    const gid = gidOf(NEW_GROUP);
+    const floor = () => timeCommand(bin, [gid, ...t.dbs]);
+    const setfacl = () => setfaclNewGroup(t);
+    const reset = () => resetNewGroup(t);
+    reset();
+    floor();
+    const ours = aclDigest(t.dbs);
+    reset();
+    setfacl();
+    if (ours !== aclDigest(t.dbs)) throw new Error("floor: floor.c and setfacl left different ACLs");
+    const r = interleave(reps, floor, setfacl, { a: reset, b: reset });
+    reset();
+    const row = ratioRow(
+      "  race-safe floor: C, six calls per path, no journal",
+      "ms",
+      r.a,
+      r.b,
+      "setfacl -R -m (same run)",
+      1.0,
+      median,
+    );
+    row.goal = "— (reference)";
+    row.met = undefined;
+    row.note = "bench/floor.c: openat O_NOFOLLOW, fstat, fgetxattr, fstat, fsetxattr, close per path";
+    return row;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
