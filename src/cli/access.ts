@@ -3,7 +3,6 @@
 // matches the grants, 2 when it differs. `--matrix` gives principals × objects instead (matrix.ts).
 
 import { resolve } from "node:path";
-import type { Command } from "commander";
 import { type AccessSubject, evaluateAccess } from "../acl/access.ts";
 import { GsError } from "../errors.ts";
 import { normalizeAbsolutePath } from "../paths.ts";
@@ -22,36 +21,11 @@ interface AccessOptions extends MatrixOptions {
   matrix?: boolean;
 }
 
-export function registerAccess(program: Command): void {
-  program
-    .command("access")
-    .description("show what a user can do on a path, and why, beside what the grants say")
-    .argument("[path]", "a path on the target")
-    .option("-c, --config <file>", "grantsync config file")
-    .option("-u, --user <user>", "the user to evaluate")
-    .option(
-      "-g, --group <group>",
-      "a group to evaluate (repeatable); with --user, added to its groups",
-      collect,
-    )
-    .option("--groups <list>", "comma-separated groups, instead of the name service's (required on HDFS)")
-    .option("--supergroup <group>", "HDFS superuser group (dfs.permissions.superusergroup)", "supergroup")
-    .option("--matrix", "principals × objects, desired against actual")
-    .option("--principal <glob>", "matrix: only principals matching (`group:ana*`, `alice`)")
-    .option("--object <glob>", "matrix: only objects matching (`sales.*`)")
-    .option("--page <n>", "matrix: page number, from 1", "1")
-    .option("--page-size <n>", "matrix: objects per page", "50")
-    .option("--csv", "matrix: CSV output")
-    .option("--json", "machine-readable output")
-    .action(async (path: string | undefined, opts: AccessOptions) => {
-      if (opts.matrix) return matrix(opts);
-      if (!path) throw new GsError("GS_USAGE", "access needs a PATH (or --matrix)");
-      return access(path, opts);
-    });
-}
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
+/** `access PATH`, or `access --matrix`. */
+export async function accessCommand(path: string | undefined, opts: AccessOptions): Promise<void> {
+  if (opts.matrix) return matrix(opts);
+  if (!path) throw new GsError("GS_USAGE", "access needs a PATH (or --matrix)");
+  return access(path, opts);
 }
 
 async function subjectFor(target: Target, opts: AccessOptions): Promise<AccessSubject> {

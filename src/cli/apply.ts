@@ -2,7 +2,6 @@
 // skip); --plan applies a saved plan exactly or refuses; exit 0 on success, 1 on any error.
 
 import { readFileSync } from "node:fs";
-import type { Command } from "commander";
 import { GsError } from "../errors.ts";
 import { unsyncedPaths } from "../reconcile/outcome.ts";
 import type { Plan } from "../reconcile/plan.ts";
@@ -18,7 +17,7 @@ import {
   printJson,
   stdoutStyle,
 } from "./common.ts";
-import { CONFIG_HELP, configArg } from "./config-file.ts";
+import { configArg } from "./config-file.ts";
 
 interface ApplyOptions {
   config?: string;
@@ -28,19 +27,7 @@ interface ApplyOptions {
   yes?: boolean;
 }
 
-export function registerApply(program: Command): void {
-  program
-    .command("apply")
-    .description("write the changes plan shows; journaled, undoable")
-    .option("-c, --config <file>", CONFIG_HELP)
-    .option("--plan <file>", "apply exactly this saved plan (refused if the ACLs changed since)")
-    .option("--force", "apply even when the circuit breaker would refuse")
-    .option("-y, --yes", "do not ask for confirmation")
-    .option("--json", "machine-readable output")
-    .action(async (opts: ApplyOptions) => apply(opts));
-}
-
-async function apply(opts: ApplyOptions): Promise<void> {
+export async function apply(opts: ApplyOptions): Promise<void> {
   const { session } = await openSession(opts.config, { ...opts, progress: true });
   const s = stdoutStyle();
   try {

@@ -11,16 +11,9 @@ import { renderDiagnostics } from "../report/text.ts";
 import { scrubText } from "../secrets.ts";
 import { buildSession } from "../session/build.ts";
 import type { Model, ModelLoad } from "../sources/load.ts";
-import { loadCliConfig } from "./config-file.ts";
+import { loadCliConfig } from "./load-config.ts";
 
-/** Thrown to end a command with an exit code after its output has been written. */
-export class CliExit extends Error {
-  readonly exitCode: number;
-  constructor(exitCode: number) {
-    super(`exit ${exitCode}`);
-    this.exitCode = exitCode;
-  }
-}
+export { CliExit } from "./exit.ts";
 
 export interface OutputOptions {
   json?: boolean;

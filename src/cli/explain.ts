@@ -3,7 +3,6 @@
 // the ACL the path carries now.
 
 import { resolve } from "node:path";
-import type { Command } from "commander";
 import { formatEntry } from "../acl/spec.ts";
 import { explainPath } from "../compile/explain.ts";
 import { normalizeAbsolutePath } from "../paths.ts";
@@ -12,24 +11,13 @@ import { colourEnabled, makeStyle } from "../report/style.ts";
 import { renderExplain } from "../report/text.ts";
 import type { TargetNode } from "../targets/target.ts";
 import { closeSession, openSession, printJson, stdoutStyle } from "./common.ts";
-import { CONFIG_HELP } from "./config-file.ts";
 
 interface ExplainOptions {
   config?: string;
   json?: boolean;
 }
 
-export function registerExplain(program: Command): void {
-  program
-    .command("explain")
-    .description("show which object a path belongs to and which grants produce its entries")
-    .argument("<path>", "a path on the target")
-    .option("-c, --config <file>", CONFIG_HELP)
-    .option("--json", "machine-readable output")
-    .action(async (path: string, opts: ExplainOptions) => explain(path, opts));
-}
-
-async function explain(rawPath: string, opts: ExplainOptions): Promise<void> {
+export async function explain(rawPath: string, opts: ExplainOptions): Promise<void> {
   const { config, desired, session } = await openSession(opts.config, opts);
   const path = normalizeAbsolutePath(config.target.type === "posix" ? resolve(rawPath) : rawPath) ?? rawPath;
   const x = explainPath(desired, config.target.roots, path);

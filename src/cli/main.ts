@@ -1,23 +1,15 @@
 #!/usr/bin/env node
-// The grantsync command line: one module per command; this file wires them and turns errors
-// into `CODE message` plus a hint on stderr (or JSON with --json) and the exit code.
+// The grantsync command line: one module per command, loaded when it runs (commands.ts); this file
+// turns errors into `CODE message` plus a hint on stderr (or JSON with --json) and the exit code.
 
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Command, CommanderError } from "commander";
 import { toGsError } from "../errors.ts";
 import { colourEnabled, makeStyle } from "../report/style.ts";
-import { registerAccess } from "./access.ts";
-import { registerApply } from "./apply.ts";
-import { CliExit } from "./common.ts";
+import { registerCommands } from "./commands.ts";
 import { configFileFor, withConfigArg } from "./config-file.ts";
-import { daemonStopped, registerDaemon } from "./daemon.ts";
-import { registerExplain } from "./explain.ts";
-import { registerPlan } from "./plan.ts";
-import { registerReport } from "./report.ts";
-import { registerState } from "./state.ts";
-import { registerUndo } from "./undo.ts";
-import { registerValidate } from "./validate.ts";
+import { CliExit, daemonStopped } from "./exit.ts";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
   version: string;
@@ -30,15 +22,7 @@ export function buildProgram(): Command {
     .version(pkg.version)
     .showHelpAfterError()
     .exitOverride();
-  registerValidate(program);
-  registerExplain(program);
-  registerAccess(program);
-  registerPlan(program);
-  registerApply(program);
-  registerUndo(program);
-  registerReport(program);
-  registerDaemon(program);
-  registerState(program);
+  registerCommands(program);
   return program;
 }
 

@@ -2,14 +2,13 @@
 // --out saves the plan for `apply --plan`, --detailed-exitcode: 0 no changes, 2 changes, 1 error.
 
 import { writeFileSync } from "node:fs";
-import type { Command } from "commander";
 import { computePlan } from "../reconcile/run.ts";
 import { colourEnabled, makeStyle } from "../report/style.ts";
 import { renderDesiredNotes, renderPlan } from "../report/text.ts";
 import { CliExit, clearProgress, closeSession, openSession, printJson, stdoutStyle } from "./common.ts";
-import { CONFIG_HELP, configArg } from "./config-file.ts";
+import { configArg } from "./config-file.ts";
 
-interface PlanOptions {
+export interface PlanOptions {
   config?: string;
   json?: boolean;
   detailedExitcode?: boolean;
@@ -17,19 +16,7 @@ interface PlanOptions {
   verbose?: boolean;
 }
 
-export function registerPlan(program: Command): void {
-  program
-    .command("plan")
-    .description("show exactly what apply would change (a dry run)")
-    .option("-c, --config <file>", CONFIG_HELP)
-    .option("--json", "machine-readable output")
-    .option("--detailed-exitcode", "exit 0 when nothing would change, 2 when something would, 1 on error")
-    .option("--out <file>", "save the plan for `grantsync apply --plan FILE`")
-    .option("-v, --verbose", "one line per path")
-    .action(async (opts: PlanOptions) => plan(opts));
-}
-
-async function plan(opts: PlanOptions): Promise<void> {
+export async function plan(opts: PlanOptions): Promise<void> {
   const { desired, session } = await openSession(opts.config, { ...opts, progress: true });
   try {
     const result = await computePlan(session);

@@ -2,7 +2,6 @@
 // object, last runs, ignored grants, unknown principals); `--json` prints the same data.
 
 import { writeFileSync } from "node:fs";
-import type { Command } from "commander";
 import { GsError } from "../errors.ts";
 import { collectReport } from "../report/collect.ts";
 import { renderHtmlReport } from "../report/html.ts";
@@ -14,17 +13,7 @@ interface ReportOptions {
   html?: string;
 }
 
-export function registerReport(program: Command): void {
-  program
-    .command("report")
-    .description("write the access report: who can read what, drift, runs, ignored grants")
-    .option("-c, --config <file>", "grantsync config file")
-    .option("--html <file>", "write the report as one self-contained HTML page")
-    .option("--json", "machine-readable output")
-    .action(async (opts: ReportOptions) => report(opts));
-}
-
-async function report(opts: ReportOptions): Promise<void> {
+export async function report(opts: ReportOptions): Promise<void> {
   if (!opts.html && !opts.json) throw new GsError("GS_USAGE", "report needs --html FILE or --json");
   const { desired, session } = await openSession(opts.config, opts);
   try {

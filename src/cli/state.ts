@@ -3,7 +3,6 @@
 // upgrade [DIR]` converts a state directory an earlier grantsync wrote.
 
 import { resolve } from "node:path";
-import type { Command } from "commander";
 import { GsError } from "../errors.ts";
 import { DirStateStore } from "../reconcile/dir-store.ts";
 import { copyState } from "../reconcile/state-copy.ts";
@@ -12,7 +11,7 @@ import { openStateStore } from "../session/store.ts";
 import { targetId } from "../session/target.ts";
 import type { StateStore } from "../state/store.ts";
 import { printJson } from "./common.ts";
-import { CONFIG_HELP, loadCliConfig } from "./config-file.ts";
+import { loadCliConfig } from "./load-config.ts";
 
 interface Options {
   config?: string;
@@ -20,53 +19,35 @@ interface Options {
   dryRun?: boolean;
 }
 
-export function registerState(program: Command): void {
-  const state = program
-    .command("state")
-    .description("move the state between a directory and a database; upgrade an earlier state directory");
-  state
-    .command("upgrade")
-    .description("convert a state directory written by an earlier grantsync (records without checksums)")
-    .argument("[dir]", "the state directory (default: the configured [state] dir)")
-    .option("-c, --config <file>", CONFIG_HELP)
-    .option("--dry-run", "check that everything converts, write nothing")
-    .option("--json", "machine-readable output")
-    .action(async (dir: string | undefined, opts: Options) => {
-      const target = dir === undefined ? await configuredDir(opts.config) : resolve(dir);
-      const s = upgradeStateDir(target, { dryRun: opts.dryRun === true });
-      if (opts.json) return printJson(s);
-      const what =
-        s.managed === "upgraded" || s.adoptions > 0 || s.journals > 0
-          ? `managed.json ${s.managed}, ${s.adoptions} adoption record(s), ${s.journals} journal(s) with ${s.changes} change(s)`
-          : "nothing to convert: the state is current";
-      process.stdout.write(`${s.dryRun ? "Would upgrade" : "Upgraded"} ${s.dir}: ${what}.\n`);
-    });
-  for (const [name, description] of [
-    ["export", "copy the configured state into DIR (which must not hold a state yet)"],
-    ["import", "copy the state in DIR into the configured state (which must be empty)"],
-  ] as const) {
-    state
-      .command(name)
-      .description(description)
-      .argument("<dir>", "a state directory")
-      .option("-c, --config <file>", CONFIG_HELP)
-      .option("--json", "machine-readable output")
-      .action(async (dir: string, opts: Options) => {
-        const config = await loadCliConfig(opts.config);
-        const configured = await openStateStore(config);
-        const other: StateStore = new DirStateStore(resolve(dir));
-        try {
-          const [from, to] = name === "export" ? [configured, other] : [other, configured];
-          const summary = await copyState(from, to, targetId(config));
-          if (opts.json) printJson({ from: from.where, to: to.where, ...summary });
-          else
-            process.stdout.write(
-              `Copied ${summary.locations} location(s), ${summary.adoptions} adoption(s) and ${summary.runs} run(s) from ${from.where} to ${to.where}.\n`,
-            );
-        } finally {
-          await configured.close();
-        }
-      });
+export async function upgrade(dir: string | undefined, opts: Options): Promise<void> {
+  const target = dir === undefined ? await configuredDir(opts.config) : resolve(dir);
+  const s = upgradeStateDir(target, { dryRun: opts.dryRun === true });
+  if (opts.json) return printJson(s);
+  const what =
+    s.managed === "upgraded" || s.adoptions > 0 || s.journals > 0
+      ? `managed.json ${s.managed}, ${s.adoptions} adoption record(s), ${s.journals} journal(s) with ${s.changes} change(s)`
+      : "nothing to convert: the state is current";
+  process.stdout.write(`${s.dryRun ? "Would upgrade" : "Upgraded"} ${s.dir}: ${what}.\n`);
+}
+
+export const exportState = (dir: string, opts: Options) => copyStateDir("export", dir, opts);
+export const importState = (dir: string, opts: Options) => copyStateDir("import", dir, opts);
+
+/** export: the configured state into DIR; import: DIR into the configured state. */
+async function copyStateDir(direction: "export" | "import", dir: string, opts: Options): Promise<void> {
+  const config = await loadCliConfig(opts.config);
+  const configured = await openStateStore(config);
+  const other: StateStore = new DirStateStore(resolve(dir));
+  try {
+    const [from, to] = direction === "export" ? [configured, other] : [other, configured];
+    const summary = await copyState(from, to, targetId(config));
+    if (opts.json) printJson({ from: from.where, to: to.where, ...summary });
+    else
+      process.stdout.write(
+        `Copied ${summary.locations} location(s), ${summary.adoptions} adoption(s) and ${summary.runs} run(s) from ${from.where} to ${to.where}.\n`,
+      );
+  } finally {
+    await configured.close();
   }
 }
 

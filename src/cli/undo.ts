@@ -1,7 +1,6 @@
 // `grantsync undo RUN` restores the "before" ACLs of a run, skipping paths changed since;
 // `grantsync runs` lists the runs the journal holds.
 
-import type { Command } from "commander";
 import type { Config } from "../config/types.ts";
 import { lockHolder } from "../reconcile/lock.ts";
 import { undoRun } from "../reconcile/undo.ts";
@@ -10,7 +9,8 @@ import { openTargetAndStore } from "../session/build.ts";
 import { openStateStore } from "../session/store.ts";
 import { targetId } from "../session/target.ts";
 import { CliExit, confirm, printJson, stdoutStyle } from "./common.ts";
-import { CONFIG_HELP, configArg, loadCliConfig } from "./config-file.ts";
+import { configArg } from "./config-file.ts";
+import { loadCliConfig } from "./load-config.ts";
 
 interface Options {
   config?: string;
@@ -19,32 +19,15 @@ interface Options {
   yes?: boolean;
 }
 
-export function registerUndo(program: Command): void {
-  program
-    .command("undo")
-    .description("restore the ACLs a run changed (paths changed since are left alone and reported)")
-    .argument("<run>", "a run id, as printed by apply or listed by `grantsync runs`")
-    .option("-c, --config <file>", CONFIG_HELP)
-    .option("--dry-run", "show what would be restored, change nothing")
-    .option("-y, --yes", "do not ask for confirmation")
-    .option("--json", "machine-readable output")
-    .action(async (run: string, opts: Options) => undo(run, opts));
-
-  program
-    .command("runs")
-    .description("list the journaled runs")
-    .option("-c, --config <file>", CONFIG_HELP)
-    .option("--json", "machine-readable output")
-    .action(async (opts: Options) => {
-      const config = await loadCliConfig(opts.config);
-      const store = await openStateStore(config);
-      const runs = await store.listRuns().finally(() => store.close());
-      if (opts.json) printJson(runs);
-      else process.stdout.write(renderRuns(runs, stdoutStyle()));
-    });
+export async function runs(opts: Options): Promise<void> {
+  const config = await loadCliConfig(opts.config);
+  const store = await openStateStore(config);
+  const list = await store.listRuns().finally(() => store.close());
+  if (opts.json) printJson(list);
+  else process.stdout.write(renderRuns(list, stdoutStyle()));
 }
 
-async function undo(run: string, opts: Options): Promise<void> {
+export async function undo(run: string, opts: Options): Promise<void> {
   const config = await loadCliConfig(opts.config);
   const { target, store } = await openTargetAndStore(config);
   const undoWith = (dryRun: boolean) =>

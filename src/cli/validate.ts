@@ -1,7 +1,6 @@
 // `grantsync validate`: checks the policy (and, with --config, the locations and config) and
 // lists every error as FILE:LINE: CODE message. Exit 0 when valid, 1 otherwise.
 
-import type { Command } from "commander";
 import type { Principal } from "../acl/principal.ts";
 import type { DesiredState } from "../compile/model.ts";
 import { desiredNotices } from "../compile/notices.ts";
@@ -17,7 +16,7 @@ import { compileFor } from "../session/compile.ts";
 import { createTarget } from "../session/target.ts";
 import { loadModel, loadPolicy, type Model } from "../sources/load.ts";
 import { CliExit, printJson, stdoutStyle } from "./common.ts";
-import { CONFIG_HELP, readCliConfig } from "./config-file.ts";
+import { readCliConfig } from "./load-config.ts";
 
 interface ValidateOptions {
   config?: string;
@@ -27,22 +26,7 @@ interface ValidateOptions {
   json?: boolean;
 }
 
-export function registerValidate(program: Command): void {
-  program
-    .command("validate")
-    .description("check the policy and locations; list every error as FILE:LINE")
-    .option("-c, --config <file>", CONFIG_HELP)
-    .option("--policy <file>", "a Sentry policy file to check on its own")
-    .option("--server <name>", "the Sentry server name grants must match (with --policy)")
-    .option(
-      "--strict",
-      "treat warnings (ignored locations, objects without a location, unknown principals) as errors",
-    )
-    .option("--json", "machine-readable output")
-    .action(async (opts: ValidateOptions) => validate(opts));
-}
-
-async function validate(opts: ValidateOptions): Promise<void> {
+export async function validate(opts: ValidateOptions): Promise<void> {
   if (opts.policy) return validatePolicyFile(opts, opts.policy);
   const check = await readCliConfig(opts.config);
   const config = check.config;
