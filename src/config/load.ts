@@ -1,11 +1,11 @@
 // Reads grantsync's own INI config (with `ini`), refuses unknown sections and keys, validates every
-// value once with zod, and has sections.ts map the result onto the typed Config.
+// value once against schema.ts, and has sections.ts map the result onto the typed Config.
 
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parse as parseIni } from "ini";
 import { type Diagnostic, diagnosticError, GsError } from "../errors.ts";
-import { schema } from "./schema.ts";
+import { parseSections } from "./schema.ts";
 import { ConfigProblem, toConfig } from "./sections.ts";
 import { iniLines, located, unknownNames } from "./strict.ts";
 import type { Config } from "./types.ts";
@@ -42,9 +42,9 @@ export function readConfig(file: string): ConfigCheck {
 export function checkConfigText(text: string, file: string): ConfigCheck {
   const lines = iniLines(text);
   const errors = unknownNames(lines, file);
-  const parsed = schema.safeParse(parseIni(text));
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
+  const parsed = parseSections(parseIni(text));
+  if (!parsed.data) {
+    for (const issue of parsed.issues) {
       const [section, key] = issue.path.map(String);
       const name = key === undefined ? `[${section}]` : `[${section}] ${issue.path.slice(1).join(".")}`;
       const missing = section !== undefined && !lines.sections.has(section);
@@ -57,7 +57,7 @@ export function checkConfigText(text: string, file: string): ConfigCheck {
       });
     }
   }
-  if (errors.length > 0 || !parsed.success) return { errors };
+  if (errors.length > 0 || !parsed.data) return { errors };
   try {
     return { config: toConfig(parsed.data, file, lines), errors };
   } catch (err) {

@@ -1,7 +1,25 @@
 // Every section and key grantsync's config knows, each declared once with its type, default and
 // check: adding a key is one line here. Keys and sections not declared here are refused (strict.ts).
 
-import { z } from "zod";
+import {
+  bool,
+  enumOf,
+  FAILED,
+  failed,
+  type Issue,
+  int,
+  list,
+  number,
+  optional,
+  orDefault,
+  type Parse,
+  type Parsed,
+  prefault,
+  received,
+  string,
+  text,
+  url,
+} from "./key-types.ts";
 import {
   databaseUrlProblem,
   namenodeProblem,
@@ -10,144 +28,175 @@ import {
   timezoneProblem,
 } from "./values.ts";
 
-const str = z.string().trim().min(1);
-const bool = z
-  .union([z.boolean(), z.enum(["true", "false", "yes", "no", "on", "off"])])
-  .transform((v) => v === true || v === "true" || v === "yes" || v === "on");
-const int = (min: number) => z.coerce.number().int().min(min);
-const list = z.string().transform((s) =>
-  s
-    .split(",")
-    .map((x) => x.trim())
-    .filter((x) => x !== ""),
-);
-const duration = z
-  .string()
-  .regex(/^\d+(ms|s|m)?$/, "a duration like 30s, 500ms or 2m")
-  .transform((s) => {
-    const n = Number.parseInt(s, 10);
-    return s.endsWith("ms") ? n : s.endsWith("m") ? n * 60_000 : n * 1000;
-  });
-/** Refuses a value `check` explains the problem of (undefined: fine). */
-const refuse = (check: (v: string) => string | undefined) => (v: string, ctx: z.RefinementCtx) => {
-  const problem = check(v);
-  if (problem) ctx.addIssue({ code: "custom", message: problem });
+const str = text();
+const dbUrl = text(databaseUrlProblem);
+const duration = string((s, refuse) => {
+  if (!/^\d+(ms|s|m)?$/.test(s)) return refuse("a duration like 30s, 500ms or 2m");
+  const n = Number.parseInt(s, 10);
+  return s.endsWith("ms") ? n : s.endsWith("m") ? n * 60_000 : n * 1000;
+});
+/** A duration of at least 100 ms: a poll every 0 ms would never pause. */
+const interval: Parse<number> = (v, issues) => {
+  const ms = duration(v, issues);
+  if (failed(ms) || ms >= 100) return ms;
+  issues.push({ path: [], message: "at least 100ms" });
+  return FAILED;
 };
-const checked = (check: (v: string) => string | undefined) => str.superRefine(refuse(check));
-const dbUrl = checked(databaseUrlProblem);
+const autoOrBool: Parse<"auto" | boolean> = (v, issues) => (v === "auto" ? v : bool(v, issues));
 
 /** Engine staging directories: short-lived, renamed into place when the job commits. */
 export const DEFAULT_EXCLUDE = [".hive-staging*", "_temporary", ".spark-staging-*", "_impala_insert_staging"];
 
-/** One zod object per section; its keys are the keys the section accepts. */
+/** One object per section; its keys are the keys the section accepts. */
 export const SECTIONS = {
-  policy: z.object({
-    type: z.enum(["file", "sentry-db", "ranger", "hms-grants"]).default("file"),
-    file: str.optional(),
-    server: str.optional(),
-    /** A database URL for sentry-db, Ranger Admin's for ranger: checked by type in load.ts. */
-    url: str.optional(),
-    password_file: str.optional(),
-    password: z.string().optional(),
-    service: str.optional(),
-    username: str.optional(),
-    ca_file: str.optional(),
-    roles_file: str.optional(),
-    page_size: int(1).default(200),
+  policy: {
+    type: orDefault(enumOf(["file", "sentry-db", "ranger", "hms-grants"]), "file"),
+    file: optional(str),
+    server: optional(str),
+    /** A database URL for sentry-db, Ranger Admin's for ranger: checked by type in sections.ts. */
+    url: optional(str),
+    password_file: optional(str),
+    password: optional(string()),
+    service: optional(str),
+    username: optional(str),
+    ca_file: optional(str),
+    roles_file: optional(str),
+    page_size: orDefault(int(1), 200),
     /** The metastore catalog whose grants hms-grants reads. */
-    catalog: str.default("hive"),
-  }),
-  catalog: z.object({
-    type: z.enum(["file", "hms"]).default("file"),
-    file: str.optional(),
-    url: dbUrl.optional(),
-    password_file: str.optional(),
-    password: z.string().optional(),
-    catalog: str.default("hive"),
-    page_size: int(1).default(5000),
-  }),
-  target: z.object({
-    type: z.enum(["posix", "webhdfs"]).default("posix"),
-    roots: list.pipe(z.array(str).min(1, "at least one root")),
-    unknown_principal: z.enum(["skip", "error"]).default("skip"),
-    exclude: list.default([...DEFAULT_EXCLUDE]),
-  }),
-  compile: z.object({
-    select: z.string().optional(),
-    insert: z.string().optional(),
-    all: z.string().optional(),
-    owner: z.string().optional(),
-    alter: z.string().optional(),
-    create: z.string().optional(),
-    drop: z.string().optional(),
-    index: z.string().optional(),
-    lock: z.string().optional(),
+    catalog: orDefault(str, "hive"),
+  },
+  catalog: {
+    type: orDefault(enumOf(["file", "hms"]), "file"),
+    file: optional(str),
+    url: optional(dbUrl),
+    password_file: optional(str),
+    password: optional(string()),
+    catalog: orDefault(str, "hive"),
+    page_size: orDefault(int(1), 5000),
+  },
+  target: {
+    type: orDefault(enumOf(["posix", "webhdfs"]), "posix"),
+    roots: list({ min: 1, message: "at least one root" }),
+    unknown_principal: orDefault(enumOf(["skip", "error"]), "skip"),
+    exclude: orDefault(list(), [...DEFAULT_EXCLUDE]),
+  },
+  compile: {
+    select: optional(string()),
+    insert: optional(string()),
+    all: optional(string()),
+    owner: optional(string()),
+    alter: optional(string()),
+    create: optional(string()),
+    drop: optional(string()),
+    index: optional(string()),
+    lock: optional(string()),
     /** auto: the target's default (HDFS x on files as Sentry did, POSIX none); or a boolean. */
-    file_execute: z.union([z.literal("auto"), bool]).default("auto"),
-    uri_grants: bool.default(false),
-    default_acls: bool.default(true),
-    traverse: bool.default(true),
-  }),
-  webhdfs: z.object({
-    namenodes: list.pipe(z.array(z.string().url().superRefine(refuse(namenodeProblem))).min(1)),
-    nameservice: str.optional(),
-    user: str.default("hdfs"),
-    doas: str.optional(),
-    delegation: str.optional(),
-    ca_file: str.optional(),
-    connections: int(1).default(64),
-    concurrency: int(1).default(64),
-    timeout: duration.prefault("30s"),
-    retries: int(0).default(5),
-    auth: z.enum(["simple", "kerberos"]).default("simple"),
-    principal: str.optional(),
-    keytab: str.optional(),
-    delegation_tokens: bool.default(false),
-  }),
-  safety: z.object({
-    max_removals: int(0).default(10000),
-    max_removals_percent: z.coerce.number().min(0).max(100).default(50),
-    min_removals: int(0).default(100),
-  }),
-  state: z.object({
-    dir: str.default("state"),
-    keep_runs: int(1).default(200),
+    file_execute: orDefault(autoOrBool, "auto"),
+    uri_grants: orDefault(bool, false),
+    default_acls: orDefault(bool, true),
+    traverse: orDefault(bool, true),
+  },
+  webhdfs: {
+    namenodes: list({ item: url(namenodeProblem), min: 1 }),
+    nameservice: optional(str),
+    user: orDefault(str, "hdfs"),
+    doas: optional(str),
+    delegation: optional(str),
+    ca_file: optional(str),
+    connections: orDefault(int(1), 64),
+    concurrency: orDefault(int(1), 64),
+    timeout: prefault(duration, "30s"),
+    retries: orDefault(int(0), 5),
+    auth: orDefault(enumOf(["simple", "kerberos"]), "simple"),
+    principal: optional(str),
+    keytab: optional(str),
+    delegation_tokens: orDefault(bool, false),
+  },
+  safety: {
+    max_removals: orDefault(int(0), 10000),
+    max_removals_percent: orDefault(number(0, 100), 50),
+    min_removals: orDefault(int(0), 100),
+  },
+  state: {
+    dir: orDefault(str, "state"),
+    keep_runs: orDefault(int(1), 200),
     /** postgres://… or mysql://…: the state lives in that database instead of dir. */
-    url: dbUrl.optional(),
-    password_file: str.optional(),
-    password: z.string().optional(),
-  }),
-  daemon: z.object({
-    schedule: checked(scheduleProblem).default("*/15 * * * *"),
-    timezone: checked(timezoneProblem).optional(),
-    listen: checked((v) => (parseListen(v) ? undefined : `"${v}" is not host:port`)).default(
+    url: optional(dbUrl),
+    password_file: optional(str),
+    password: optional(string()),
+  },
+  daemon: {
+    schedule: orDefault(text(scheduleProblem), "*/15 * * * *"),
+    timezone: optional(text(timezoneProblem)),
+    listen: orDefault(
+      text((v) => (parseListen(v) ? undefined : `"${v}" is not host:port`)),
       "127.0.0.1:9464",
     ),
-    shutdown_timeout: duration.prefault("30s"),
-    debounce: duration.prefault("300ms"),
-    poll_interval: duration.prefault("10s").pipe(z.number().min(100, "at least 100ms")),
-    /** Active/standby through the database state's lock; load.ts checks [state] url is set. */
-    ha: bool.default(false),
-    ha_check_interval: duration.prefault("2s").pipe(z.number().min(100, "at least 100ms")),
-  }),
-  log: z.object({
-    level: z.enum(["trace", "debug", "info", "warn", "error"]).default("info"),
-    format: z.enum(["auto", "json", "pretty"]).default("auto"),
-  }),
-};
+    shutdown_timeout: prefault(duration, "30s"),
+    debounce: prefault(duration, "300ms"),
+    poll_interval: prefault(interval, "10s"),
+    /** Active/standby through the database state's lock; sections.ts checks [state] url is set. */
+    ha: orDefault(bool, false),
+    ha_check_interval: prefault(interval, "2s"),
+  },
+  log: {
+    level: orDefault(enumOf(["trace", "debug", "info", "warn", "error"]), "info"),
+    format: orDefault(enumOf(["auto", "json", "pretty"]), "auto"),
+  },
+} satisfies Record<string, Record<string, Parse<unknown>>>;
 
 export type SectionName = keyof typeof SECTIONS;
 
-export const schema = z.object({
-  policy: SECTIONS.policy,
-  catalog: SECTIONS.catalog,
-  target: SECTIONS.target,
-  compile: SECTIONS.compile.prefault({}),
-  webhdfs: SECTIONS.webhdfs.optional(),
-  safety: SECTIONS.safety.prefault({}),
-  state: SECTIONS.state.prefault({}),
-  daemon: SECTIONS.daemon.prefault({}),
-  log: SECTIONS.log.prefault({}),
-});
+type Sections = typeof SECTIONS;
+export interface RawConfig {
+  policy: Parsed<Sections["policy"]>;
+  catalog: Parsed<Sections["catalog"]>;
+  target: Parsed<Sections["target"]>;
+  compile: Parsed<Sections["compile"]>;
+  webhdfs?: Parsed<Sections["webhdfs"]> | undefined;
+  safety: Parsed<Sections["safety"]>;
+  state: Parsed<Sections["state"]>;
+  daemon: Parsed<Sections["daemon"]>;
+  log: Parsed<Sections["log"]>;
+}
 
-export type RawConfig = z.infer<typeof schema>;
+/** Sections a file must have; [webhdfs] may be left out, the others default every key. */
+const PRESENCE: Record<SectionName, "required" | "optional" | "defaults"> = {
+  policy: "required",
+  catalog: "required",
+  target: "required",
+  compile: "defaults",
+  webhdfs: "optional",
+  safety: "defaults",
+  state: "defaults",
+  daemon: "defaults",
+  log: "defaults",
+};
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** The file's sections (as `ini` read them) checked key by key, in declaration order; every problem found. */
+export function parseSections(ini: Record<string, unknown>): { data?: RawConfig; issues: Issue[] } {
+  const issues: Issue[] = [];
+  const data: Record<string, unknown> = {};
+  for (const name of Object.keys(SECTIONS) as SectionName[]) {
+    const given = ini[name];
+    if (given === undefined && PRESENCE[name] === "optional") continue;
+    const raw = given === undefined && PRESENCE[name] === "defaults" ? {} : given;
+    if (!isObject(raw)) {
+      issues.push({ path: [name], message: `Invalid input: expected object, received ${received(raw)}` });
+      continue;
+    }
+    const section: Record<string, unknown> = {};
+    for (const [key, parse] of Object.entries(SECTIONS[name]) as [string, Parse<unknown>][]) {
+      const mine: Issue[] = [];
+      const value = parse(raw[key], mine);
+      for (const m of mine) issues.push({ path: [name, key, ...m.path], message: m.message });
+      if (!failed(value) && value !== undefined) section[key] = value;
+    }
+    data[name] = section;
+  }
+  return issues.length > 0 ? { issues } : { data: data as unknown as RawConfig, issues };
+}

@@ -65,7 +65,7 @@ export function unknownNames(lines: IniLines, file: string): Diagnostic[] {
       );
       continue;
     }
-    const keyNames = declared ? Object.keys(declared.shape) : [];
+    const keyNames = declared ? Object.keys(declared) : [];
     for (const [key, line] of keys) {
       if (keyNames.includes(key)) continue;
       out.push(

@@ -49,7 +49,7 @@ describe("strict config", () => {
   it("accepts every key the schema declares, and ignores comments", () => {
     const text = `${BASE}; a comment\n# another\n[log]\nlevel = warn   ; inline\n`;
     assert.equal(parseConfig(text, FILE).log.level, "warn");
-    assert.ok(Object.keys(SECTIONS.daemon.shape).includes("poll_interval"));
+    assert.ok(Object.keys(SECTIONS.daemon).includes("poll_interval"));
   });
 
   it("refuses database URLs that are not postgres or mysql, without echoing them", () => {
