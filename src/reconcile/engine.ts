@@ -123,21 +123,25 @@ async function walkRoot(walk: RootWalk, root: string): Promise<boolean> {
     problems++;
     handlers.problem(p);
   };
+  const skip = (s: SkippedPath) => {
+    if (s.reason === "error") problems++;
+    handlers.skipped(s);
+  };
   try {
     await input.target.walk(root, {
       signal: input.signal,
-      skip: (s) => {
-        if (s.reason === "error") problems++;
-        handlers.skipped(s);
-      },
+      skip,
       descend: (dir) =>
         !isExcluded(dir) &&
         (!input.scope || dir.path === root || !resolver.isContextPath(dir.path) || input.scope.has(dir.path)),
       // Synchronous unless the handler writes: a walk then pays no promise per unchanged path.
       visit: (node) => {
         if (node.path !== root && isExcluded(node)) return handlers.excluded(node.path);
-        if (walk.traversePaths.has(node.path)) walk.visited.add(node.path);
         const decision = decide(node, resolver.forPath(node.path), input);
+        // A node the walk did not check for writing: one with a change is a skip, as in every run.
+        const refused = decision.change && node.writeRefusal?.();
+        if (refused) return skip(refused);
+        if (walk.traversePaths.has(node.path)) walk.visited.add(node.path);
         if (decision.problem) problem(decision.problem);
         const decided = handlers.decided(decision);
         if (decided === false) problems++;

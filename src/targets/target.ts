@@ -22,6 +22,13 @@ export interface TargetNode {
    * Fails rather than write through anything but the node that was observed.
    */
   write(next: Acl): Promise<void>;
+  /**
+   * Why the target would refuse to write this node, when its walk visited it without checking (the
+   * POSIX walk reads an in-sync file's ACL without its link count and device). The engine asks only
+   * for a node whose decision has a change, while the visit runs, and reports the answer as the walk
+   * reports what it skips: plan and apply then list exactly the paths a write would refuse.
+   */
+  writeRefusal?(): SkippedPath | undefined;
 }
 
 export type SkipReason =

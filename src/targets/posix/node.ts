@@ -3,7 +3,7 @@
 
 import type { Acl, AclEntry } from "../../acl/entry.ts";
 import { GsError } from "../../errors.ts";
-import type { NodeType, TargetNode } from "../target.ts";
+import type { NodeType, SkippedPath, TargetNode } from "../target.ts";
 import type { IdKind } from "./names.ts";
 import { close, E2BIG, ENODATA, ENOSPC, fremovexattr, fsetxattr, fstat, NativeError } from "./native.ts";
 import {
@@ -16,7 +16,8 @@ import {
   XATTR_ACCESS,
   XATTR_DEFAULT,
 } from "./observe.ts";
-import { type HeldDir, type Opened, openChild, refusedError } from "./open.ts";
+import { refusalAt } from "./observe-at.ts";
+import { type ChildRules, type HeldDir, type Opened, openChild, refusedError } from "./open.ts";
 import {
   ACL_GROUP,
   ACL_GROUP_OBJ,
@@ -113,18 +114,30 @@ export class PosixNode implements TargetNode {
     private obs: Observed,
     /** Valid while the walk holds it open; -1 once released, and write() then reopens the path. */
     private fd: number,
-    /** A file observed by name below a directory the walk holds: write() opens it from there. */
-    private at?: { dir: HeldDir; name: string },
+    /** A file observed by name below a directory the walk holds: write() opens it from there, by the walk's rules. */
+    private at?: { dir: HeldDir; name: string; rules: ChildRules },
   ) {
     this.acl = aclOf(obs, type, ctx, path);
   }
 
-  get owner(): string {
-    return this.ctx.names.display("user", this.obs.uid);
+  /** Unknown for a file read by its ACL alone (only directories' owners matter: traverse entries). */
+  get owner(): string | undefined {
+    return this.obs.checked ? this.ctx.names.display("user", this.obs.uid) : undefined;
   }
 
-  get group(): string {
-    return this.ctx.names.display("group", this.obs.gid);
+  get group(): string | undefined {
+    return this.obs.checked ? this.ctx.names.display("group", this.obs.gid) : undefined;
+  }
+
+  /**
+   * For a file read by its ACL alone, while the walk still holds its directory: what the walk
+   * would have refused it as (another link, another device, no longer a file). Only a report for
+   * the plan; write() checks the same through the fd it opens.
+   */
+  writeRefusal(): SkippedPath | undefined {
+    if (this.obs.checked || !this.at) return undefined;
+    const refused = refusalAt(this.at.dir.fd, this.at.name, this.at.rules);
+    return refused && { path: this.path, ...refused };
   }
 
   /** The walk is about to close the fd (or let go of the directory): later writes reopen the path. */
@@ -178,17 +191,19 @@ export class PosixNode implements TargetNode {
     if (enc.hasDefault && this.type !== "dir")
       throw specError("a file cannot carry default entries", this.path);
 
+    const o = this.obs;
     let fd = this.fd;
     if (fd < 0) {
-      const opened = this.at ? this.openAt(this.at.dir.fd, this.at.name) : this.ctx.reopen(this.path);
+      const opened = this.at ? this.openAt(this.at) : this.ctx.reopen(this.path);
       fd = opened.fd;
-      if (opened.st.dev !== this.obs.dev || opened.st.ino !== this.obs.ino) {
+      // A read by ACL alone has no inode to compare: the open checked the walk's rules, and the
+      // mode and ACL read through the fd below must equal what was read.
+      if (opened.type !== this.type || (o.checked && (opened.st.dev !== o.dev || opened.st.ino !== o.ino))) {
         close(fd);
         throw changed(this.path, "the path now names another file");
       }
     }
     try {
-      const o = this.obs;
       const st = fstat(fd);
       if (typeof st === "number") throw new NativeError("fstat", -st, this.path);
       // An unchanged nanosecond ctime means no ACL or mode change since the read, so the xattrs need
@@ -218,8 +233,8 @@ export class PosixNode implements TargetNode {
           throw new NativeError(`fremovexattr ${XATTR_DEFAULT}`, -rc, this.path);
       }
       this.obs = {
-        dev: o.dev,
-        ino: o.ino,
+        dev: st.dev,
+        ino: st.ino,
         mode,
         uid: st.uid,
         gid: st.gid,
@@ -228,6 +243,7 @@ export class PosixNode implements TargetNode {
         access: enc.accessHeld,
         dflt: enc.dfltHeld,
         viaFd: true,
+        checked: true,
       };
       this.ctx.writes++;
       this.acl = aclOf(this.obs, this.type, this.ctx, this.path);
@@ -236,9 +252,9 @@ export class PosixNode implements TargetNode {
     }
   }
 
-  /** Opens the file from the directory the walk still holds, by the walk's rules. */
-  private openAt(dirfd: number, name: string): Opened {
-    const opened = openChild(dirfd, name, { dev: -1 }, this.type);
+  /** Opens the file from the directory the walk still holds, by the walk's rules (one link, its device). */
+  private openAt(at: { dir: HeldDir; name: string; rules: ChildRules }): Opened {
+    const opened = openChild(at.dir.fd, at.name, at.rules, this.type);
     if ("reason" in opened) throw refusedError(this.path, opened, "GS_ACL_CHANGED");
     return opened;
   }

@@ -5,6 +5,7 @@ import { type Acl, type AclEntry, type AclScope, aclFromMode, entry, sortEntries
 import type { NodeType } from "../target.ts";
 import type { IdKind, NameResolver } from "./names.ts";
 import { EOPNOTSUPP, fgetxattr, NativeError, type Stat } from "./native.ts";
+import type { Opened } from "./open.ts";
 import {
   ACL_GROUP,
   ACL_GROUP_OBJ,
@@ -20,7 +21,11 @@ import {
 export const XATTR_ACCESS = "system.posix_acl_access";
 export const XATTR_DEFAULT = "system.posix_acl_default";
 
-/** What a node looked like when read: identity, mode and the raw xattr bytes (latin1, "" if absent). */
+/**
+ * What a node looked like when read: identity, mode and the raw xattr bytes (latin1, "" if absent).
+ * A file read by its access ACL alone (observe-at.ts) has no stat: dev, ino, uid, gid are -1, the
+ * ctime 0, and the mode is S_IFREG with the ACL's rwx bits.
+ */
 export interface Observed {
   dev: number;
   ino: number;
@@ -36,6 +41,12 @@ export interface Observed {
    * by name (observe-at.ts), which a write must confirm through its own fd first.
    */
   viaFd: boolean;
+  /**
+   * Whether a stat of the node gave dev, ino, uid, gid and ctime and passed the walk's rules
+   * (directory or regular file, one link, the root's device); false for a read by ACL alone,
+   * which the engine asks to be checked before it reports a change (PosixNode.writeRefusal).
+   */
+  checked: boolean;
 }
 
 export interface NodeContext {
@@ -43,7 +54,7 @@ export interface NodeContext {
   /** Decoded ACLs keyed by xattr bytes, then node kind and mode: most nodes in a tree share a few ACLs. */
   readonly aclCache: Map<string, Map<number, Acl>>;
   /** Opens `path` again, as safely as the walk does, for a write after the walk closed the fd. */
-  reopen(path: string): { fd: number; st: Stat };
+  reopen(path: string): Opened;
   /** Writes done so far: the walk opens files it will likely write rather than look at them by name. */
   writes: number;
 }
@@ -76,6 +87,7 @@ export function observed(st: Stat, access: string, dflt: string, viaFd: boolean)
     access,
     dflt,
     viaFd,
+    checked: true,
   };
 }
 

@@ -107,7 +107,7 @@ class Walker {
     dir.hold();
     let node: PosixNode;
     try {
-      node = new PosixNode(nodePath, "file", this.ctx, obs, -1, { dir, name });
+      node = new PosixNode(nodePath, "file", this.ctx, obs, -1, { dir, name, rules: this.rules });
     } catch (err) {
       dir.drop();
       this.options.skip(skipFromError(nodePath, err));
@@ -166,26 +166,16 @@ class Walker {
       } else if (dtype === DT_LNK) skip({ path: childPath, reason: "symlink" });
       else if (dtype !== DT_DIR && dtype !== DT_REG && dtype !== DT_UNKNOWN)
         skip({ path: childPath, reason: "special-file" });
-      else
-        await this.child(
-          dir,
-          name,
-          childPath,
-          dtype === DT_DIR ? "dir" : dtype === DT_REG ? "file" : undefined,
-        );
+      else await this.child(dir, name, childPath, dtype);
     }
   }
 
-  private async child(
-    dir: HeldDir,
-    name: string,
-    childPath: string,
-    hint: NodeType | undefined,
-  ): Promise<void> {
+  private async child(dir: HeldDir, name: string, childPath: string, dtype: number): Promise<void> {
+    let hint: NodeType | undefined = dtype === DT_DIR ? "dir" : dtype === DT_REG ? "file" : undefined;
     if (hint !== "dir" && this.byName()) {
       let seen: ReturnType<typeof observeAt>;
       try {
-        seen = observeAt(dir.fd, name, this.rules, childPath);
+        seen = observeAt(dir.fd, name, this.rules, childPath, dtype);
       } catch (err) {
         this.options.skip(skipFromError(childPath, err));
         return;

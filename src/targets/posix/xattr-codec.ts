@@ -50,6 +50,36 @@ export function decodeAcl(value: Uint8Array, path?: string): RawAclEntry[] {
   return out;
 }
 
+/**
+ * The rwx mode bits an access ACL's bytes (latin1, as read) stand for: user::, mask:: (group::
+ * without one) and other::, which the kernel keeps equal to the mode's. -1 for bytes that are no
+ * access ACL. Reads the string in place: the walk calls it for every file it reads by name.
+ */
+export function modeBitsOf(bytes: string): number {
+  const n = bytes.length;
+  if (n < HEADER + 3 * ENTRY || (n - HEADER) % ENTRY !== 0) return -1;
+  if (
+    bytes.charCodeAt(0) !== VERSION ||
+    (bytes.charCodeAt(1) | bytes.charCodeAt(2) | bytes.charCodeAt(3)) !== 0
+  )
+    return -1;
+  let user = -1;
+  let group = -1;
+  let mask = -1;
+  let other = -1;
+  for (let off = HEADER; off < n; off += ENTRY) {
+    const tag = bytes.charCodeAt(off) | (bytes.charCodeAt(off + 1) << 8);
+    const perm = bytes.charCodeAt(off + 2) & 7;
+    if (tag === ACL_USER_OBJ) user = perm;
+    else if (tag === ACL_GROUP_OBJ) group = perm;
+    else if (tag === ACL_MASK) mask = perm;
+    else if (tag === ACL_OTHER) other = perm;
+  }
+  const g = mask >= 0 ? mask : group;
+  if (user < 0 || g < 0 || other < 0) return -1;
+  return (user << 6) | (g << 3) | other;
+}
+
 function compareRaw(a: RawAclEntry, b: RawAclEntry): number {
   return a.tag !== b.tag ? a.tag - b.tag : hasId(a.tag) ? a.id - b.id : 0;
 }

@@ -7,7 +7,7 @@ import path from "node:path";
 import { after, describe, it } from "node:test";
 import { parseAclSpec } from "../../../src/acl/spec.ts";
 import { isGsError } from "../../../src/errors.ts";
-import { getxattrAt, listDir, statxAt } from "../../../src/targets/posix/at.ts";
+import { DT_REG, DT_UNKNOWN, getxattrAt, listDir, statxAt } from "../../../src/targets/posix/at.ts";
 import { NameResolver } from "../../../src/targets/posix/names.ts";
 import {
   AT_FDCWD,
@@ -63,7 +63,12 @@ describe("reading a file by name below a held directory", () => {
       const v = getxattrAt(d, "sym", XATTR_ACCESS);
       assert.ok(v === "" || (typeof v === "number" && v < 0), `symlink read as ${JSON.stringify(v)}`);
       const rules = { dev: -1 };
-      assert.deepEqual(observeAt(d, "sym", rules, "/sym"), byName ? { reason: "symlink" } : undefined);
+      // Whatever its directory entry said when listed (it may have been a file then).
+      for (const dtype of [DT_UNKNOWN, DT_REG])
+        assert.deepEqual(
+          observeAt(d, "sym", rules, "/sym", dtype),
+          byName ? { reason: "symlink" } : undefined,
+        );
     } finally {
       close(d);
     }
@@ -131,9 +136,10 @@ describe("a write after a read by name", () => {
       const st = statxAt(d, "victim");
       assert.ok(typeof st !== "number");
       // What a statx of the victim followed by a getxattrat of the swapped-in file would give.
-      const obs = { ...st, access: getxattrAt(d, "swapped", XATTR_ACCESS) as string, dflt: "", viaFd: false };
+      const access = getxattrAt(d, "swapped", XATTR_ACCESS) as string;
+      const obs = { ...st, access, dflt: "", viaFd: false, checked: true };
       dir.hold();
-      const node = new PosixNode(f, "file", ctx(), obs, -1, { dir, name: "victim" });
+      const node = new PosixNode(f, "file", ctx(), obs, -1, { dir, name: "victim", rules: { dev: st.dev } });
       const next = [
         ...node.acl.filter((e) => e.type !== "user" || e.name === ""),
         ...parseAclSpec("group:staff:r--"),

@@ -5,3 +5,5 @@ process.env.GRANTSYNC_POSIX_XATTRAT = "0";
 await import("./safety.test.ts");
 await import("./read-write.test.ts");
 await import("./by-name.test.ts");
+await import("./acl-alone.test.ts");
+await import("../../reconcile/write-refusal.test.ts");
