@@ -51,14 +51,15 @@ describe("hard links and files of another filesystem below a root", { timeout: 6
     }
     mounts.push(other);
     const acl = execFileSync("getfacl", ["-p", table("hard-in-sync")]);
-    for (const [f, how] of [
-      ["mounted-in-sync", ["--set-file=-"]],
-      ["mounted-stale", ["-m", "u:nobody:r"]],
-    ] as const) {
-      writeFileSync(join(other, f), "");
-      execFileSync("setfacl", [...how, join(other, f)], { input: acl });
-      sh("mount", "--bind", join(other, f), table(f));
-      mounts.push(table(f));
+    const inSync = join(other, "mounted-in-sync");
+    const stale = join(other, "mounted-stale");
+    for (const f of [inSync, stale]) writeFileSync(f, "");
+    execFileSync("setfacl", ["--set-file=-", inSync], { input: acl });
+    sh("setfacl", "-m", "u:nobody:r", stale);
+    for (const f of [inSync, stale]) {
+      const over = table(f.slice(other.length + 1));
+      sh("mount", "--bind", f, over);
+      mounts.push(over);
     }
     return true;
   }
