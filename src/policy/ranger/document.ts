@@ -3,7 +3,13 @@
 // role lists (`roles`, a roles download's `rangerRoles`, or a bare array from GET /api/roles).
 
 import type { Diagnostic } from "../../errors.ts";
-import { policySchema, type RangerPolicyJson, type RangerRoleJson, roleSchema } from "./json.ts";
+import {
+  RangerJsonProblem,
+  type RangerPolicyJson,
+  type RangerRoleJson,
+  readPolicy,
+  readRole,
+} from "./json.ts";
 
 export interface RangerDocument {
   policies: RangerPolicyJson[];
@@ -22,15 +28,10 @@ function error(file: string, message: string): Diagnostic {
   return { severity: "error", code: "GS_POLICY_SYNTAX", message, file };
 }
 
+/** Each item read by `read`; an item it refuses is an error naming the item and what is wrong in it. */
 function parseList<T>(
   list: unknown,
-  schema: {
-    safeParse(
-      v: unknown,
-    ):
-      | { success: true; data: T }
-      | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
-  },
+  read: (v: unknown) => T,
   what: string,
   file: string,
   errors: Diagnostic[],
@@ -42,12 +43,12 @@ function parseList<T>(
   }
   const out: T[] = [];
   list.forEach((v, i) => {
-    const r = schema.safeParse(v);
-    if (r.success) out.push(r.data);
-    else {
-      const issue = r.error.issues[0]!;
+    try {
+      out.push(read(v));
+    } catch (err) {
+      if (!(err instanceof RangerJsonProblem)) throw err;
       const id = isObject(v) && typeof v.id === "number" ? ` (id ${v.id})` : "";
-      errors.push(error(file, `${what}[${i}]${id}.${issue.path.map(String).join(".")}: ${issue.message}`));
+      errors.push(error(file, `${what}[${i}]${id}.${err.path.join(".")}: ${err.message}`));
     }
   });
   return out;
@@ -69,17 +70,17 @@ export function parseRangerDocument(text: string, file: string): RangerDocument 
     };
   }
   if (Array.isArray(json))
-    return { policies: parseList(json, policySchema, "policies", file, errors), roles: [], errors, warnings };
+    return { policies: parseList(json, readPolicy, "policies", file, errors), roles: [], errors, warnings };
   if (!isObject(json))
     return { policies: [], roles: [], errors: [error(file, "not a Ranger policy export")], warnings };
   if (json.policies === undefined && json.roles === undefined && json.rangerRoles === undefined)
     errors.push(
       error(file, "neither policies nor roles: not a Ranger export, plugin download or roles file"),
     );
-  const policies = parseList(json.policies, policySchema, "policies", file, errors);
+  const policies = parseList(json.policies, readPolicy, "policies", file, errors);
   const roles = [
-    ...parseList(json.roles, roleSchema, "roles", file, errors),
-    ...parseList(json.rangerRoles, roleSchema, "rangerRoles", file, errors),
+    ...parseList(json.roles, readRole, "roles", file, errors),
+    ...parseList(json.rangerRoles, readRole, "rangerRoles", file, errors),
   ];
   if (isObject(json.securityZones) && Object.keys(json.securityZones).length > 0)
     warnings.push({
@@ -110,11 +111,11 @@ export function parseRangerDocument(text: string, file: string): RangerDocument 
 
 /** Role lists as a file or GET /service/public/v2/api/roles give them. */
 export function parseRangerRoles(json: unknown, file: string, errors: Diagnostic[]): RangerRoleJson[] {
-  if (Array.isArray(json)) return parseList(json, roleSchema, "roles", file, errors);
+  if (Array.isArray(json)) return parseList(json, readRole, "roles", file, errors);
   if (isObject(json))
     return [
-      ...parseList(json.roles, roleSchema, "roles", file, errors),
-      ...parseList(json.rangerRoles, roleSchema, "rangerRoles", file, errors),
+      ...parseList(json.roles, readRole, "roles", file, errors),
+      ...parseList(json.rangerRoles, readRole, "rangerRoles", file, errors),
     ];
   errors.push(error(file, "not a Ranger roles list"));
   return [];

@@ -74,6 +74,36 @@ describe("Ranger's JSON shapes", () => {
     assert.match(d.errors[0]!.message, /^policies\[0\] \(id 3\)\.denyPolicyItems\.0\.accesses: /);
   });
 
+  it("names the first thing wrong in each malformed policy or role, with what it expected", () => {
+    const good = rangerPolicy(READ);
+    const d = parseRangerDocument(
+      JSON.stringify({
+        policies: [
+          { ...good, id: undefined },
+          { ...good, id: 7.5 },
+          { ...good, resources: [] },
+          { ...good, resources: { database: { values: "sales" } }, policyItems: 1 },
+          "policy",
+        ],
+        roles: [{ name: "r", users: [{ name: 1 }] }, { users: [] }],
+      }),
+      "x.json",
+    );
+    assert.deepEqual(
+      d.errors.map((e) => e.message),
+      [
+        "policies[0].id: Invalid input: expected number, received undefined",
+        "policies[1] (id 7.5).id: Invalid input: expected int, received number",
+        "policies[2] (id 3).resources: Invalid input: expected record, received array",
+        "policies[3] (id 3).resources.database.values: Invalid input: expected array, received string",
+        "policies[4].: Invalid input: expected object, received string",
+        "roles[0].users.0.name: Invalid input: expected string, received number",
+        "roles[1].name: Invalid input: expected string, received undefined",
+      ],
+    );
+    assert.equal(d.policies.length, 0);
+  });
+
   it("refuses text that is not a Ranger document", () => {
     assert.match(parseRangerDocument("{", "x.json").errors[0]!.message, /^not JSON/);
     assert.match(
