@@ -4,7 +4,6 @@
 import { type ConfigCheck, configOrThrow, readConfig } from "../config/load.ts";
 import type { Config } from "../config/types.ts";
 import { GsError, isGsError } from "../errors.ts";
-import { loadKerberos } from "../targets/webhdfs/kerberos.ts";
 import { configFileFor } from "./config-file.ts";
 
 /** The config, and the Kerberos addon loaded when it asks for Kerberos, so a missing one fails every command at once. */
@@ -26,6 +25,8 @@ export async function readCliConfig(given: string | undefined): Promise<ConfigCh
       hint: "Give --config FILE or set GRANTSYNC_CONFIG; config/grantsync.ini is an example to start from.",
     });
   }
-  if (check.config?.webhdfs?.auth === "kerberos") await loadKerberos();
+  // Its loader lives with the WebHDFS target, which a POSIX run does not load.
+  if (check.config?.webhdfs?.auth === "kerberos")
+    await (await import("../targets/webhdfs/kerberos.ts")).loadKerberos();
   return check;
 }
