@@ -77,9 +77,22 @@ export function getxattrAt(dirfd: number, name: string, attr: string): string | 
     buf = bigBuf;
     n = Number(c_getxattrat(SYS_GETXATTRAT, dirfd, name, AT_SYMLINK_NOFOLLOW, attr, bigArgs, 16));
   }
-  if (n >= 0) return buf.toString("latin1", 0, n);
+  if (n >= 0) {
+    if (!sameAsLast(buf, n)) lastValue = buf.toString("latin1", 0, n);
+    return lastValue;
+  }
   const errno = koffi.errno();
   return errno === ENODATA ? "" : -errno;
+}
+
+// Files in a tree share a few ACLs: handing out the last value again when the bytes are the same
+// saves a string per file, and a caller keying a Map by it finds the hash already computed.
+let lastValue = "";
+
+function sameAsLast(buf: Buffer, n: number): boolean {
+  if (n !== lastValue.length) return false;
+  for (let i = 0; i < n; i++) if (buf[i] !== lastValue.charCodeAt(i)) return false;
+  return true;
 }
 
 export const DT_UNKNOWN = 0;
@@ -99,10 +112,13 @@ const direntBuf = Buffer.alloc(32768);
 /**
  * Every entry of the directory `fd` is open on, read with getdents64 from the fd itself (no path,
  * no second open), or -errno. Reads from the fd's current offset: call it once per fresh fd.
+ * No object per entry: the walk lists every directory once, and most hold entries of one type.
  */
 export function listDir(fd: number): Listing | number {
-  const entries: { name: string; type: number }[] = [];
+  const names: string[] = [];
+  const types: number[] = [];
   let wide = false;
+  let mixed = false;
   for (;;) {
     const n = Number(c_getdents64(SYS_GETDENTS64, fd, direntBuf, direntBuf.length));
     if (n < 0) return -koffi.errno();
@@ -116,20 +132,26 @@ export function listDir(fd: number): Listing | number {
       const name = ascii ? direntBuf.toString("latin1", start, end) : direntBuf.toString("utf8", start, end);
       if (name === "." || name === "..") continue;
       if (!ascii) wide = true;
-      entries.push({ name, type: direntBuf[off + 18]! });
+      const type = direntBuf[off + 18]!;
+      if (types.length > 0 && type !== types[0]) mixed = true;
+      names.push(name);
+      types.push(type);
     }
   }
-  entries.sort(wide ? byCodePoint : byCodeUnit);
-  return { names: entries.map((e) => e.name), types: entries.map((e) => e.type) };
+  // The default sort compares UTF-16 code units, which is byte order for ASCII names.
+  if (!mixed) {
+    names.sort(wide ? byCodePoint : undefined);
+    return { names, types };
+  }
+  const order = names.map((_, i) => i);
+  order.sort(wide ? (a, b) => byCodePoint(names[a]!, names[b]!) : (a, b) => byCodeUnit(names[a]!, names[b]!));
+  return { names: order.map((i) => names[i]!), types: order.map((i) => types[i]!) };
 }
 
-type Entry = { name: string };
-const byCodeUnit = (a: Entry, b: Entry) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+const byCodeUnit = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
 
 // UTF-8 byte order is code point order; UTF-16 code units put U+10000.. before U+E000..U+FFFF.
-function byCodePoint(a: Entry, b: Entry): number {
-  const x = a.name;
-  const y = b.name;
+function byCodePoint(x: string, y: string): number {
   for (let i = 0, j = 0; i < x.length && j < y.length; ) {
     const p = x.codePointAt(i)!;
     const q = y.codePointAt(j)!;

@@ -42,8 +42,12 @@ export function observeAt(
   if (dtype === DT_REG) {
     access = readAccess(dirfd, name, path);
     if (access === undefined || typeof access !== "string") return access;
+    if (access !== "" && access === lastAclAlone?.access) return lastAclAlone;
     const bits = access === "" ? -1 : modeBitsOf(access);
-    if (bits >= 0) return byAclAlone(access, bits);
+    if (bits >= 0) {
+      lastAclAlone = byAclAlone(access, bits);
+      return lastAclAlone;
+    }
   }
   const st = statxAt(dirfd, name);
   if (typeof st === "number") {
@@ -74,8 +78,12 @@ function readAccess(dirfd: number, name: string, path: string): string | Refused
   return "";
 }
 
+/**
+ * Everything in a read by ACL alone follows from the ACL's bytes, so files with the same bytes
+ * (most of a tree) share one frozen observation rather than allocate one each.
+ */
 function byAclAlone(access: string, bits: number): Observed {
-  return {
+  return Object.freeze({
     dev: -1,
     ino: -1,
     mode: S_IFREG | bits,
@@ -87,8 +95,10 @@ function byAclAlone(access: string, bits: number): Observed {
     dflt: "",
     viaFd: false,
     checked: false,
-  };
+  });
 }
+
+let lastAclAlone: Observed | undefined;
 
 /**
  * Why the walk's rules refuse the file `name` below `dirfd` (statx: type, link count, device), or

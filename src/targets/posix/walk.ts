@@ -13,10 +13,6 @@ import { PendingVisits } from "./pending-visits.ts";
 
 const NOTHING = () => {};
 
-function join(dir: string, name: string): string {
-  return dir === "/" ? `/${name}` : `${dir}/${name}`;
-}
-
 /**
  * After a write the walk opens the next this many files instead of reading them by name: opening
  * costs one system call more than two lookups by name, but a write through a file already open
@@ -154,23 +150,32 @@ class Walker {
       return;
     }
     const { names, types } = listing;
+    // One string per child path (a template joining three parts would make two).
+    const prefix = dirPath === "/" ? "/" : `${dirPath}/`;
     for (let i = 0; i < names.length; i++) {
       signal?.throwIfAborted();
       if (this.pending.full) await this.pending.drain();
       const name = names[i]!;
       const dtype = types[i]!;
-      const childPath = join(dirPath, name);
+      const childPath = prefix + name;
       if (name.includes("\uFFFD")) {
         // Decoding replaced bytes that are not UTF-8; opening the re-encoded name would miss or alias.
         skip({ path: childPath, reason: "error", detail: "file name is not valid UTF-8" });
       } else if (dtype === DT_LNK) skip({ path: childPath, reason: "symlink" });
       else if (dtype !== DT_DIR && dtype !== DT_REG && dtype !== DT_UNKNOWN)
         skip({ path: childPath, reason: "special-file" });
-      else await this.child(dir, name, childPath, dtype);
+      else {
+        const below = this.child(dir, name, childPath, dtype);
+        if (below) await below;
+      }
     }
   }
 
-  private async child(dir: HeldDir, name: string, childPath: string, dtype: number): Promise<void> {
+  /**
+   * Reads one child: a file now, with no promise (an async function and its await cost a promise,
+   * a reaction and a microtask per file); a directory's subtree is the promise returned.
+   */
+  private child(dir: HeldDir, name: string, childPath: string, dtype: number): Promise<void> | undefined {
     let hint: NodeType | undefined = dtype === DT_DIR ? "dir" : dtype === DT_REG ? "file" : undefined;
     if (hint !== "dir" && this.byName()) {
       let seen: ReturnType<typeof observeAt>;
@@ -189,8 +194,9 @@ class Walker {
     }
     const opened = openChild(dir.fd, name, this.rules, hint);
     if ("reason" in opened) this.options.skip({ path: childPath, ...opened });
-    else if (opened.type === "dir") await this.visitDir(opened, childPath);
+    else if (opened.type === "dir") return this.visitDir(opened, childPath);
     else this.visitFile(opened, childPath);
+    return undefined;
   }
 }
 
