@@ -31,3 +31,21 @@ export function deepestAtOrAbove<T>(path: string, lookup: (p: string) => T | und
 export function findRoot(path: string, roots: readonly string[]): string | undefined {
   return roots.find((r) => isUnder(path, r));
 }
+
+/**
+ * Tree order: a directory before everything below it, siblings by name, a subtree before the
+ * next sibling (`/a/b` < `/a/b/c` < `/a/b-c`, where plain string order puts `/a/b-c` first).
+ */
+export function compareTreeOrder(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (i === n) return a.length - b.length;
+  const ca = a.charCodeAt(i);
+  const cb = b.charCodeAt(i);
+  if (ca === SLASH) return -1;
+  if (cb === SLASH) return 1;
+  return ca - cb;
+}
+
+const SLASH = 0x2f;

@@ -5,6 +5,7 @@ import { type Acl, entryKey, isNamed, sortEntries } from "../acl/entry.ts";
 import { formatAclSpec, formatEntry } from "../acl/spec.ts";
 import type { ErrorCode } from "../errors.ts";
 import { memo2 } from "../memo.ts";
+import { compareTreeOrder } from "../paths.ts";
 import type { NodeType, SkippedPath } from "../targets/target.ts";
 
 export interface PathChange {
@@ -188,12 +189,12 @@ export class PlanBuilder {
 
   exclude(path: string): void {
     this.summary.excluded++;
-    if (this.excludedPaths.length < EXCLUDED_LISTED) this.excludedPaths.push(path);
+    keepFirst(this.excludedPaths, path, EXCLUDED_LISTED, (p) => p);
   }
 
   warn(w: PathProblem): void {
     this.summary.warnings++;
-    if (this.warnings.length < WARNINGS_LISTED) this.warnings.push(w);
+    keepFirst(this.warnings, w, WARNINGS_LISTED, byPath);
   }
 
   problem(p: PathProblem): void {
@@ -201,8 +202,17 @@ export class PlanBuilder {
     this.problems.push(p);
   }
 
+  /**
+   * Lists come out in tree order whatever order the walk met them in: a target may walk several
+   * directories (and roots) at once, and a plan must not depend on which answered first.
+   */
   build(target: string): Plan {
     this.summary.unchanged = this.summary.scanned - this.summary.changed;
+    inTreeOrder(this.changes, byPath);
+    inTreeOrder(this.skipped, byPath);
+    inTreeOrder(this.problems, byPath);
+    keepFirst(this.excludedPaths, undefined, EXCLUDED_LISTED, (p) => p);
+    keepFirst(this.warnings, undefined, WARNINGS_LISTED, byPath);
     return {
       kind: "grantsync-plan",
       formatVersion: 1,
@@ -219,4 +229,27 @@ export class PlanBuilder {
       warnings: this.warnings,
     };
   }
+}
+
+const byPath = (x: { path: string }) => x.path;
+
+/** Sorts `list` by the tree order of its paths (stable); a list already in order costs one pass. */
+function inTreeOrder<T>(list: T[], path: (x: T) => string): void {
+  for (let i = 1; i < list.length; i++) {
+    if (compareTreeOrder(path(list[i - 1]!), path(list[i]!)) > 0) {
+      list.sort((a, b) => compareTreeOrder(path(a), path(b)));
+      return;
+    }
+  }
+}
+
+/**
+ * Keeps the first `limit` of a listing cut short in tree order, whatever order the items came in:
+ * items pile up to twice the limit, then the list is sorted and cut (`item` undefined: cut now).
+ */
+function keepFirst<T>(list: T[], item: T | undefined, limit: number, path: (x: T) => string): void {
+  if (item !== undefined) list.push(item);
+  if (item !== undefined && list.length <= 2 * limit) return;
+  inTreeOrder(list, path);
+  if (list.length > limit) list.length = limit;
 }
