@@ -1,7 +1,7 @@
 // The reconcile walk: for every path under the managed locations, observe its ACL, merge in the
 // desired entries while keeping everyone else's, and hand each difference to plan or apply.
 
-import { type GsError, targetFamily, toGsError } from "../errors.ts";
+import { toGsError } from "../errors.ts";
 import { findRoot } from "../paths.ts";
 import type { SkippedPath, TargetNode } from "../targets/target.ts";
 import { aboveRootProblems } from "./above-roots.ts";
@@ -9,8 +9,10 @@ import { ContextResolver, walkRoots } from "./contexts.ts";
 import { type Decision, decide, type WalkInput } from "./decide.ts";
 import { type ExcludedName, excludedBelowRoot } from "./exclusions.ts";
 import type { PathProblem } from "./plan.ts";
+import { RunStop, stopsRun } from "./run-stop.ts";
 
 export type { Decision, WalkInput } from "./decide.ts";
+export { stopsRun, targetUnreachable } from "./run-stop.ts";
 
 export interface WalkHandlers {
   /** Returns false when the path could not be brought in line (its root's state stays unsettled). */
@@ -73,17 +75,36 @@ export async function walkManaged(input: WalkInput, handlers: WalkHandlers): Pro
       ...Object.keys(input.state.traverse ?? {}),
     ]),
     visited: new Set(),
+    stop: new RunStop(input.signal),
   };
-  const cleanRoots: string[] = [];
-  handlers.locations?.(0, roots.length);
-  for (const [i, root] of roots.entries()) {
-    if (input.signal?.aborted) break;
-    if (await walkRoot(walk, root)) cleanRoots.push(root);
-    handlers.locations?.(i + 1, roots.length);
-  }
+  const cleanRoots = await walkAll(walk, roots);
   await decideUnvisited(walk);
   if (!input.signal?.aborted) await warnAboveRoots(input, handlers);
   return { cleanRoots, walkedRoots: roots };
+}
+
+/**
+ * Walks the roots, as many at once as the target takes; the clean ones come back in the roots'
+ * order. A walk that must stop the run aborts the others, and the first such error is thrown once
+ * every walk has settled, so nothing is written after it.
+ */
+async function walkAll(walk: RootWalk, roots: readonly string[]): Promise<string[]> {
+  const { handlers } = walk;
+  const clean = roots.map(() => false);
+  let next = 0;
+  let done = 0;
+  handlers.locations?.(0, roots.length);
+  const lane = async () => {
+    while (next < roots.length && !walk.stop.signal.aborted) {
+      const i = next++;
+      clean[i] = await walkRoot(walk, roots[i]!);
+      handlers.locations?.(++done, roots.length);
+    }
+  };
+  const lanes = Math.max(1, Math.min(walk.input.target.concurrentRoots ?? 1, roots.length));
+  await Promise.all(Array.from({ length: lanes }, lane));
+  if (walk.stop.error) throw walk.stop.error;
+  return roots.filter((_, i) => clean[i]);
 }
 
 /** What the walks of every root share: the contexts, the exclusions, the traverse paths seen. */
@@ -96,6 +117,7 @@ interface RootWalk {
   /** Paths with traverse entries (desired or remembered); those the walks visit land in `visited`. */
   traversePaths: Set<string>;
   visited: Set<string>;
+  stop: RunStop;
 }
 
 /** The locations to walk: those inside a root (a remembered one outside every root is a problem). */
@@ -127,9 +149,13 @@ async function walkRoot(walk: RootWalk, root: string): Promise<boolean> {
     if (s.reason === "error") problems++;
     handlers.skipped(s);
   };
+  const failed = (err: unknown) => {
+    walk.stop.halts(err, root);
+    throw err;
+  };
   try {
     await input.target.walk(root, {
-      signal: input.signal,
+      signal: walk.stop.signal,
       skip,
       descend: (dir) =>
         !isExcluded(dir) &&
@@ -137,26 +163,28 @@ async function walkRoot(walk: RootWalk, root: string): Promise<boolean> {
       // Synchronous unless the handler writes: a walk then pays no promise per unchanged path.
       visit: (node) => {
         if (node.path !== root && isExcluded(node)) return handlers.excluded(node.path);
-        const decision = decide(node, resolver.forPath(node.path), input);
+        let decision = decide(node, resolver.forPath(node.path), input);
         // A node the walk did not check for writing: one with a change is a skip, as in every run.
         const refused = decision.change && node.writeRefusal?.();
         if (refused) return skip(refused);
         if (walk.traversePaths.has(node.path)) walk.visited.add(node.path);
         if (decision.problem) problem(decision.problem);
+        if (decision.change) decision = walk.stop.guard(decision);
         const decided = handlers.decided(decision);
         if (decided === false) problems++;
         else if (decided !== true)
           return decided.then((ok) => {
             if (!ok) problems++;
-          });
+          }, failed);
       },
     });
   } catch (err) {
+    // Once the run stopped, the other walks end with its error or an abort: nothing more to report.
+    if (walk.stop.halts(err, root) || walk.stop.error) return false;
     const e = toGsError(err, "GS_TARGET_IO", { location: root });
-    if (stopsRun(e)) throw e;
     problem({ path: root, code: e.code, message: e.message });
   }
-  return problems === 0 && !input.signal?.aborted;
+  return problems === 0 && !walk.stop.signal.aborted;
 }
 
 /** Traverse paths no walk visited (above the roots walked, or below none): each decided alone. */
@@ -198,22 +226,6 @@ async function decideAlone(
     if (stopsRun(e)) throw e;
     handlers.problem({ path, code: e.code, message: e.message });
   }
-}
-
-/**
- * The target does not answer (no NameNode after the retries) or refuses our credentials: every
- * further root and path would only fail the same way, so the run stops here rather than report
- * success with problems. Targets raise these families (or codes that declare one); the engine
- * knows no target's own codes.
- */
-export function targetUnreachable(e: GsError): boolean {
-  const family = targetFamily(e.code);
-  return family === "GS_TARGET_UNAVAILABLE" || family === "GS_TARGET_AUTH";
-}
-
-/** An unreachable target, a journal that can no longer be written ahead, or a lost writer lease: no path may follow. */
-export function stopsRun(e: GsError): boolean {
-  return targetUnreachable(e) || e.code === "GS_JOURNAL_WRITE" || e.code === "GS_LEADERSHIP_LOST";
 }
 
 function baseName(path: string): string {

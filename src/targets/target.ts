@@ -19,9 +19,11 @@ export interface TargetNode {
   /**
    * Writes `next` so that the node ends up carrying exactly it. The target turns it into the
    * cheapest safe operation (one fsetxattr per scope; MODIFY/REMOVE ACL entries on HDFS).
-   * Fails rather than write through anything but the node that was observed.
+   * Fails rather than write through anything but the node that was observed. Once `stop` has
+   * aborted, what is not yet sent is not sent (it fails with stop's reason); what was sent is never
+   * cut short, so a failed write is one that did not land.
    */
-  write(next: Acl): Promise<void>;
+  write(next: Acl, stop?: AbortSignal): Promise<void>;
   /**
    * Why the target would refuse to write this node, when its walk visited it without checking (the
    * POSIX walk reads an in-sync file's ACL without its link count and device). The engine asks only
@@ -82,6 +84,11 @@ export interface Target {
   readonly maxEntries?: number;
   /** Entries `acl` takes against maxEntries, counted as the filesystem counts them (default: its length). */
   entryCount?(acl: Acl): EntryCount;
+  /**
+   * Roots the engine may walk at once (default 1): a target whose walks wait on the network keeps
+   * its requests in flight across a root's end and the next one's start.
+   */
+  readonly concurrentRoots?: number;
   /** Walks `root` and everything below it without following symlinks. A missing root is skipped. */
   walk(root: string, options: WalkOptions): Promise<void>;
   /** One path, opened as safely as the walk would (for undo and single-path checks); null if absent. */

@@ -13,6 +13,7 @@ export function withFailingWrites(target: Target, fail: (node: TargetNode) => Er
   return {
     kind: target.kind,
     fileExecuteDefault: target.fileExecuteDefault,
+    concurrentRoots: target.concurrentRoots,
     walk: (root, opts) => target.walk(root, { ...opts, visit: (n) => opts.visit(wrap(n)) }),
     node: async (p) => {
       const n = await target.node(p);
@@ -32,11 +33,12 @@ export function withWrites(
     path: node.path,
     type: node.type,
     acl: node.acl,
-    write: (next) => around(node, () => node.write(next)),
+    write: (next, stop) => around(node, () => node.write(next, stop)),
   });
   return {
     kind: target.kind,
     fileExecuteDefault: target.fileExecuteDefault,
+    concurrentRoots: target.concurrentRoots,
     walk: (root, opts) => target.walk(root, { ...opts, visit: (n) => opts.visit(wrap(n)) }),
     node: async (p) => {
       const n = await target.node(p);

@@ -124,30 +124,33 @@ export class WebhdfsClient {
     return body.AclStatus;
   }
 
-  async modifyAclEntries(path: string, entries: readonly AclEntry[], signal?: AbortSignal): Promise<void> {
-    await this.json("PUT", "MODIFYACLENTRIES", path, { aclspec: aclSpecParam(entries) }, signal);
+  // The ACL writes: `stop` keeps a write from being sent (or retried) once aborted, and never cuts
+  // one short in flight, so a write that failed did not land.
+
+  async modifyAclEntries(path: string, entries: readonly AclEntry[], stop?: AbortSignal): Promise<void> {
+    await this.json("PUT", "MODIFYACLENTRIES", path, { aclspec: aclSpecParam(entries) }, undefined, { stop });
   }
 
   /** Only the keys of `entries` are sent (`user:bob:`): REMOVEACLENTRIES rejects permissions. */
   async removeAclEntries(
     path: string,
     entries: readonly Pick<AclEntry, "scope" | "type" | "name">[],
-    signal?: AbortSignal,
+    stop?: AbortSignal,
   ): Promise<void> {
     const aclspec = keySpecParam(entries);
-    await this.json("PUT", "REMOVEACLENTRIES", path, { aclspec }, signal);
+    await this.json("PUT", "REMOVEACLENTRIES", path, { aclspec }, undefined, { stop });
   }
 
-  async removeDefaultAcl(path: string, signal?: AbortSignal): Promise<void> {
-    await this.json("PUT", "REMOVEDEFAULTACL", path, {}, signal);
+  async removeDefaultAcl(path: string, stop?: AbortSignal): Promise<void> {
+    await this.json("PUT", "REMOVEDEFAULTACL", path, {}, undefined, { stop });
   }
 
-  async removeAcl(path: string, signal?: AbortSignal): Promise<void> {
-    await this.json("PUT", "REMOVEACL", path, {}, signal);
+  async removeAcl(path: string, stop?: AbortSignal): Promise<void> {
+    await this.json("PUT", "REMOVEACL", path, {}, undefined, { stop });
   }
 
-  async setAcl(path: string, entries: readonly AclEntry[], signal?: AbortSignal): Promise<void> {
-    await this.json("PUT", "SETACL", path, { aclspec: aclSpecParam(entries) }, signal);
+  async setAcl(path: string, entries: readonly AclEntry[], stop?: AbortSignal): Promise<void> {
+    await this.json("PUT", "SETACL", path, { aclspec: aclSpecParam(entries) }, undefined, { stop });
   }
 
   async mkdirs(path: string, permission?: number): Promise<boolean> {
@@ -209,7 +212,7 @@ export class WebhdfsClient {
     path: string,
     params: Params,
     signal?: AbortSignal,
-    { kerberosOnly = false, urgent = false }: How = {},
+    { kerberosOnly = false, urgent = false, stop }: How = {},
   ): Promise<RawResponse> {
     const hdfsPath = normalizeHdfsPath(path);
     const opQuery = `${encodedUrlPath(hdfsPath)}?op=${op}`;
@@ -218,13 +221,16 @@ export class WebhdfsClient {
       token === undefined
         ? `${opQuery}${this.authQuery}${rest}`
         : `${opQuery}${this.authQueryBesideToken}${query({ delegation: token })}${rest}`;
-    const attempt = (origin: string) => () =>
-      this.attempt(origin, method, urlPath, op, hdfsPath, signal, kerberosOnly);
+    const attempt = (origin: string) => () => {
+      // Checked once a slot is ours: the last moment before the request is sent.
+      stop?.throwIfAborted();
+      return this.attempt(origin, method, urlPath, op, hdfsPath, signal, kerberosOnly);
+    };
     // Token ops run while other requests hold every slot, waiting for the token: they go around.
     return this.namenodes.call(
       `${op} ${hdfsPath}`,
       (origin) => (kerberosOnly ? attempt(origin)() : this.limit.run(attempt(origin), urgent)),
-      signal,
+      signal ?? stop,
     );
   }
 
@@ -269,6 +275,8 @@ interface How {
   kerberosOnly?: boolean;
   /** Ahead of queued ACL requests: statuses and listings find the work that keeps the rest busy. */
   urgent?: boolean;
+  /** Not sent (nor retried) once aborted; unlike a signal it never aborts the request in flight. */
+  stop?: AbortSignal;
 }
 
 const URGENT: How = { urgent: true };

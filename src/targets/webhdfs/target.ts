@@ -22,6 +22,7 @@ import {
   isEmptyPlan,
   planAclWrite,
 } from "./acl.ts";
+import { Backlog } from "./backlog.ts";
 import { readHdfsChain } from "./chain.ts";
 import { WebhdfsClient } from "./client.ts";
 import { WebhdfsRemoteError } from "./errors.ts";
@@ -58,11 +59,20 @@ export interface WebhdfsTargetConfig {
 /** Distinct ACLs kept decoded; a tree with more than this starts over (memory stays bounded). */
 const DECODED_MAX = 10_000;
 
+/**
+ * Roots walked at once: a root starts with a few round trips in a row (its status, then its ACL
+ * and first listing) and ends with its last reads draining, with few requests in flight; another
+ * root's walk fills them. The walks share the client's slots and one read backlog.
+ */
+const ROOTS_AT_ONCE = 4;
+
 export class WebhdfsTarget implements Target {
   readonly kind = "webhdfs";
   readonly fileExecuteDefault = true;
   readonly maxEntries = HDFS_MAX_ACL_ENTRIES;
+  readonly concurrentRoots = ROOTS_AT_ONCE;
   private readonly client: WebhdfsClient;
+  private readonly backlog: Backlog;
   private readonly roots: string[];
   private readonly parallel: number;
   private readonly decoded = new Map<string, Acl>();
@@ -70,6 +80,7 @@ export class WebhdfsTarget implements Target {
   constructor(config: WebhdfsTargetConfig) {
     this.roots = config.roots.map(normalizeHdfsPath);
     this.parallel = Math.max(1, config.concurrency);
+    this.backlog = new Backlog(this.parallel);
     this.client = new WebhdfsClient({
       namenodes: config.namenodes,
       user: config.user,
@@ -111,6 +122,7 @@ export class WebhdfsTarget implements Target {
         listPages: (dir, signal) => this.client.listStatusBatches(dir, signal),
         observe: (child, childStatus, signal) => this.observe(child, childStatus, signal),
         parallel: this.parallel,
+        backlog: this.backlog,
       },
       visited,
     );
@@ -209,14 +221,14 @@ class WebhdfsNode implements TargetNode {
     return this.observed;
   }
 
-  async write(next: Acl): Promise<void> {
+  async write(next: Acl, stop?: AbortSignal): Promise<void> {
     checkEntryLimit(this.path, next);
     const plan = planAclWrite(this.observed, next);
     if (isEmptyPlan(plan)) return;
     try {
-      if (plan.removeDefault) await this.client.removeDefaultAcl(this.path);
-      if (plan.remove.length > 0) await this.client.removeAclEntries(this.path, plan.remove);
-      if (plan.modify.length > 0) await this.client.modifyAclEntries(this.path, plan.modify);
+      if (plan.removeDefault) await this.client.removeDefaultAcl(this.path, stop);
+      if (plan.remove.length > 0) await this.client.removeAclEntries(this.path, plan.remove, stop);
+      if (plan.modify.length > 0) await this.client.modifyAclEntries(this.path, plan.modify, stop);
     } catch (err) {
       throw explainAclFailure(this.path, err);
     }

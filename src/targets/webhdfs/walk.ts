@@ -3,6 +3,7 @@
 
 import { setMaxListeners } from "node:events";
 import type { SkippedPath, TargetNode, WalkOptions } from "../target.ts";
+import { Backlog } from "./backlog.ts";
 import { WebhdfsRemoteError } from "./errors.ts";
 import { childPath } from "./paths.ts";
 import type { FileStatus } from "./types.ts";
@@ -12,19 +13,12 @@ export interface WalkDeps {
   /** Builds the node from its FileStatus (fetching the ACL only when aclBit says there is one). */
   observe(path: string, status: FileStatus, signal: AbortSignal): Promise<TargetNode>;
   parallel: number;
+  /** Shared by the walks of one client (several roots at once); one of its own otherwise. */
+  backlog?: Backlog;
 }
 
 /** Directories waiting beyond this are listed by the worker that found them, depth-first. */
 const QUEUE_PER_WORKER = 16;
-
-/**
- * Another directory's listing starts only while the reads out (in flight and queued for a slot),
- * plus those expected from listings started and not yet answered, stay under this many per
- * request slot: one slot's worth in flight and one queued keep every slot busy while the next
- * listing is answered. Listing 64 directories at once (64 pages of reads waiting for a slot)
- * cost about a fifth more CPU per path in the no-op bench (75–89 against 60–73 µs).
- */
-const BACKLOG_PER_SLOT = 2;
 
 /** Whether a directory's children are to be visited: settles once it has been visited itself. */
 export type Gate = Promise<boolean>;
@@ -42,21 +36,21 @@ export async function walkBelow(
   rootVisited: Gate = OPEN,
 ): Promise<void> {
   const walk = new Walk(options, deps);
-  await walk.queue.add(root, rootVisited);
-  await walk.queue.drained;
+  walk.backlog.join(walk.queue);
+  try {
+    await walk.queue.add(root, rootVisited);
+    await walk.queue.drained;
+  } finally {
+    walk.backlog.leave(walk.queue);
+  }
 }
 
 /** One walk's state: the signal its requests listen on, the directory queue, the read backlog. */
 class Walk {
   readonly queue: DirQueue;
+  readonly backlog: Backlog;
   private readonly stop = new AbortController();
   private readonly signal: AbortSignal;
-  private readonly backlog: number;
-  // Reads issued and not yet answered; listings started whose reads are not issued yet; the size
-  // of the last page seen, as the guess for those.
-  private outstanding = 0;
-  private unlisted = 0;
-  private pageSize = 1;
 
   constructor(
     private readonly options: WalkOptions,
@@ -65,17 +59,14 @@ class Walk {
     this.signal = options.signal ? AbortSignal.any([options.signal, this.stop.signal]) : this.stop.signal;
     // Every request in flight listens on it; the semaphore, not this warning, is what bounds them.
     setMaxListeners(0, this.signal);
-    this.backlog = deps.parallel * BACKLOG_PER_SLOT;
+    this.backlog = deps.backlog ?? new Backlog(deps.parallel);
+    const backlog = this.backlog;
     this.queue = new DirQueue(
       deps.parallel,
       deps.parallel * QUEUE_PER_WORKER,
-      () => this.admit(),
+      () => backlog.admits(),
       (dir, gate) => this.listOrStop(dir, gate),
     );
-  }
-
-  private admit(): boolean {
-    return this.outstanding + this.unlisted * this.pageSize < this.backlog;
   }
 
   /** A listing that fails ends the walk: the requests still out are aborted. */
@@ -94,12 +85,13 @@ class Walk {
    * says it was visited and is to be descended into, so parents still come before children.
    */
   private async listDir(dir: string, gate: Gate): Promise<void> {
-    this.unlisted++;
+    this.backlog.unlisted++;
     let counted = true;
     const listed = () => {
-      if (counted) this.unlisted--;
+      if (counted) this.backlog.unlisted--;
       counted = false;
       this.queue.pump();
+      this.backlog.released();
     };
     try {
       await this.listPagesOf(dir, gate, listed);
@@ -132,7 +124,7 @@ class Walk {
       if (page.done) return;
       next = pages.next();
       next.catch(() => {});
-      if (page.value.length > 0) this.pageSize = page.value.length;
+      if (page.value.length > 0) this.backlog.pageSize = page.value.length;
       const visiting = this.visitPage(dir, page.value);
       listed(); // its reads are out now, counted one by one
       await visiting;
@@ -196,7 +188,7 @@ class Walk {
   private async observeChild(dir: string, status: FileStatus): Promise<Found> {
     const path = childPath(dir, status.pathSuffix);
     if (status.type === "SYMLINK") return { path, reason: "symlink", detail: status.symlink };
-    this.outstanding++;
+    this.backlog.outstanding++;
     try {
       const node = await this.deps.observe(path, status, this.signal);
       return { node, listed: node.type === "dir" && hasChildren(status) };
@@ -205,8 +197,8 @@ class Walk {
       if (!skipped) throw err;
       return skipped;
     } finally {
-      this.outstanding--;
-      if (this.admit()) this.queue.pump();
+      this.backlog.outstanding--;
+      this.backlog.released();
     }
   }
 }
