@@ -4,6 +4,7 @@
 import type { Agent } from "undici";
 import type { AclEntry } from "../../acl/entry.ts";
 import { aclSpecParam, keySpecParam } from "./aclspec.ts";
+import { ParsedAnswers } from "./answers.ts";
 import { namenodeOrigin, newAgent, type Params, query } from "./endpoint.ts";
 import { parseErrorResponse, WebhdfsRemoteError } from "./errors.ts";
 import { exchange } from "./exchange.ts";
@@ -33,6 +34,7 @@ export class WebhdfsClient {
   private readonly authQueryBesideToken: string;
   private readonly spnego?: SpnegoSession;
   private batchListing = true;
+  private readonly aclAnswers = new ParsedAnswers((text) => (JSON.parse(text) as AclBody).AclStatus);
 
   constructor(options: WebhdfsClientOptions) {
     const timeoutMs = options.timeoutMs ?? 30_000;
@@ -119,9 +121,9 @@ export class WebhdfsClient {
     yield await this.listStatus(path, signal);
   }
 
+  /** Frozen and shared with every path that got the same answer. */
   async getAclStatus(path: string, signal?: AbortSignal): Promise<AclStatus> {
-    const body = await this.json<{ AclStatus: AclStatus }>("GET", "GETACLSTATUS", path, {}, signal);
-    return body.AclStatus;
+    return this.aclAnswers.get((await this.request("GET", "GETACLSTATUS", path, {}, signal)).text);
   }
 
   // The ACL writes: `stop` keeps a write from being sent (or retried) once aborted, and never cuts
@@ -282,6 +284,7 @@ interface How {
 const URGENT: How = { urgent: true };
 
 type TokenBody = { Token: { urlString: string } };
+type AclBody = { AclStatus: AclStatus };
 
 /** Old NameNodes reject an op they do not know with 400 naming it; HttpFS with UnsupportedOperation. */
 function isUnsupportedOp(err: unknown, op: string): boolean {

@@ -27,12 +27,17 @@ export function exchange(agent: Agent, o: ExchangeOptions): Promise<HttpAnswer> 
   });
 }
 
+/**
+ * undici's own request() handler interface (onConnect … onComplete): a handler with the newer
+ * onRequestStart interface gets a wrapper and a controller per request and its headers parsed
+ * into an object, which a walk's answers (eight headers, read by nobody) do not need.
+ */
 class Collector implements Dispatcher.DispatchHandler {
-  private controller: Dispatcher.DispatchController | undefined;
+  private abortRequest: ((reason: Error) => void) | undefined;
   private status = 0;
-  private headers: HttpAnswer["headers"] = {};
+  private rawHeaders: Buffer[] | undefined;
   private chunks: Buffer[] = [];
-  /** Set when the signal aborted before undici handed us the controller. */
+  /** Set when the signal aborted before undici connected the request. */
   private abortReason: unknown;
   private settled = false;
 
@@ -45,8 +50,8 @@ class Collector implements Dispatcher.DispatchHandler {
   }
 
   abort(reason: unknown): void {
-    if (this.controller) {
-      this.controller.abort(reason as Error);
+    if (this.abortRequest) {
+      this.abortRequest(reason as Error);
       return;
     }
     // Still queued in undici: settle now, and abort it should it ever reach a socket.
@@ -54,30 +59,32 @@ class Collector implements Dispatcher.DispatchHandler {
     if (this.finish()) this.reject(reason);
   }
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.controller = controller;
-    if (this.abortReason !== undefined) controller.abort(this.abortReason as Error);
+  onConnect(abort: (reason: Error) => void): void {
+    this.abortRequest = abort;
+    if (this.abortReason !== undefined) abort(this.abortReason as Error);
   }
 
-  onResponseStart(_c: Dispatcher.DispatchController, status: number, headers: HttpAnswer["headers"]): void {
+  onHeaders(status: number, rawHeaders: Buffer[]): boolean {
     // 1xx answers come before the real one.
-    if (status < 200) return;
+    if (status < 200) return true;
     this.status = status;
-    this.headers = headers;
+    this.rawHeaders = rawHeaders;
+    return true;
   }
 
-  onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
+  onData(chunk: Buffer): boolean {
     this.chunks.push(chunk);
+    return true;
   }
 
-  onResponseEnd(): void {
+  onComplete(): void {
     if (!this.finish()) return;
     const c = this.chunks;
     const text = c.length === 0 ? "" : (c.length === 1 ? c[0]! : Buffer.concat(c)).toString("utf8");
-    this.resolve({ status: this.status, headers: this.headers, text });
+    this.resolve(new Answer(this.status, this.rawHeaders, text));
   }
 
-  onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
+  onError(err: Error): void {
     if (this.finish()) this.reject(err);
   }
 
@@ -88,6 +95,36 @@ class Collector implements Dispatcher.DispatchHandler {
     if (this.signal) pending.get(this.signal)?.delete(this);
     return true;
   }
+}
+
+/** An answer whose headers are parsed when asked for (a redirect, SPNEGO), not for every read. */
+class Answer implements HttpAnswer {
+  private parsed: HttpAnswer["headers"] | undefined;
+
+  constructor(
+    readonly status: number,
+    private readonly raw: Buffer[] | undefined,
+    readonly text: string,
+  ) {}
+
+  get headers(): HttpAnswer["headers"] {
+    this.parsed ??= parseHeaders(this.raw ?? []);
+    return this.parsed;
+  }
+}
+
+/** Lower-cased names; a repeated header (Set-Cookie) becomes a list, as undici's own parsing does. */
+export function parseHeaders(raw: readonly Buffer[]): HttpAnswer["headers"] {
+  const out: HttpAnswer["headers"] = Object.create(null);
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!.toString("latin1").toLowerCase();
+    const value = raw[i + 1]!.toString("latin1");
+    const had = out[name];
+    if (had === undefined) out[name] = value;
+    else if (typeof had === "string") out[name] = [had, value];
+    else had.push(value);
+  }
+  return out;
 }
 
 /**

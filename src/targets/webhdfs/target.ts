@@ -76,6 +76,7 @@ export class WebhdfsTarget implements Target {
   private readonly roots: string[];
   private readonly parallel: number;
   private readonly decoded = new Map<string, Acl>();
+  private readonly decodedStatus = new WeakMap<AclStatus, Acl>();
 
   constructor(config: WebhdfsTargetConfig) {
     this.roots = config.roots.map(normalizeHdfsPath);
@@ -196,10 +197,18 @@ export class WebhdfsTarget implements Target {
    * object lets the engine merge once per ACL instead of parsing, sorting and merging per path.
    */
   private decode(permission: string, status: AclStatus | undefined): Acl {
+    // The client hands out one AclStatus per distinct answer: decoded once, found by identity
+    // (when the answer carries the mode; old NameNodes leave it out, then it is the path's own).
+    const whole = status?.permission !== undefined ? status : undefined;
+    if (whole) {
+      let acl = this.decodedStatus.get(whole);
+      if (!acl) this.decodedStatus.set(whole, (acl = frozenAcl(permission, whole)));
+      return acl;
+    }
     const key = status ? `${permission}\n${status.entries.join("\n")}` : permission;
     let acl = this.decoded.get(key);
     if (!acl) {
-      acl = Object.freeze(aclFromHdfs(permission, status).map((e) => Object.freeze(e)));
+      acl = frozenAcl(permission, status);
       if (this.decoded.size >= DECODED_MAX) this.decoded.clear();
       this.decoded.set(key, acl);
     }
@@ -260,6 +269,10 @@ function explainAclFailure(path: string, err: unknown): unknown {
     });
   }
   return err;
+}
+
+function frozenAcl(permission: string, status: AclStatus | undefined): Acl {
+  return Object.freeze(aclFromHdfs(permission, status).map((e) => Object.freeze(e)));
 }
 
 function isNotFound(err: unknown): boolean {
