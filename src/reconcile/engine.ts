@@ -76,6 +76,7 @@ export async function walkManaged(input: WalkInput, handlers: WalkHandlers): Pro
     ]),
     visited: new Set(),
     stop: new RunStop(input.signal),
+    guardWrites: (input.target.concurrentRoots ?? 1) > 1,
   };
   const cleanRoots = await walkAll(walk, roots);
   await decideUnvisited(walk);
@@ -118,6 +119,12 @@ interface RootWalk {
   traversePaths: Set<string>;
   visited: Set<string>;
   stop: RunStop;
+  /**
+   * Whether changed decisions carry a node that refuses writes after the stop: a target whose
+   * writes wait on the network, from several roots at once. A POSIX write waits only for its
+   * journal batch, which a journal failure fails whole; guarding it would cost a promise per path.
+   */
+  guardWrites: boolean;
 }
 
 /** The locations to walk: those inside a root (a remembered one outside every root is a problem). */
@@ -169,7 +176,7 @@ async function walkRoot(walk: RootWalk, root: string): Promise<boolean> {
         if (refused) return skip(refused);
         if (walk.traversePaths.has(node.path)) walk.visited.add(node.path);
         if (decision.problem) problem(decision.problem);
-        if (decision.change) decision = walk.stop.guard(decision);
+        if (decision.change && walk.guardWrites) decision = walk.stop.guard(decision);
         const decided = handlers.decided(decision);
         if (decided === false) problems++;
         else if (decided !== true)
