@@ -202,7 +202,10 @@ export class WebhdfsTarget implements Target {
     const whole = status?.permission !== undefined ? status : undefined;
     if (whole) {
       let acl = this.decodedStatus.get(whole);
-      if (!acl) this.decodedStatus.set(whole, (acl = frozenAcl(permission, whole)));
+      if (!acl) {
+        acl = frozenAcl(permission, whole);
+        this.decodedStatus.set(whole, acl);
+      }
       return acl;
     }
     const key = status ? `${permission}\n${status.entries.join("\n")}` : permission;
