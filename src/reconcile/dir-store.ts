@@ -63,8 +63,8 @@ export class DirStateStore implements StateStore {
       run: journal.run,
       intend: (path, type, before, after) => journal.intend(path, type, before, after),
       outcome: (path, ok, error) => journal.outcome(path, ok, error),
-      end: async (summary) => journal.end(summary),
-      close: async () => journal.close(),
+      end: (summary) => journal.end(summary),
+      close: () => journal.close(),
     };
   }
 

@@ -1,17 +1,21 @@
 // Writes a run's journal ahead of its paths, in batches: the before/after of every path staged in
 // one turn of the event loop go to disk in one write and one fdatasync, before any of them is touched.
+// A batch is flushed off the main thread, so the walk stages the next one meanwhile.
 
-import { closeSync, fdatasyncSync, fsyncSync, ftruncateSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { Acl } from "../acl/entry.ts";
 import { aclToRecord } from "../acl/record.ts";
 import { GsError } from "../errors.ts";
 import { memo2 } from "../memo.ts";
 import type { NodeType } from "../targets/target.ts";
+import { JournalFile } from "./journal-file.ts";
 import { encodeLine, type JournalStart, type LineHead, lineFrom, lineHead } from "./journal-record.ts";
 
-/** A batch this large is written at once rather than at the end of the event loop's turn. */
-const MAX_BATCH = 4096;
+/**
+ * A batch this large is sent to disk at once rather than at the end of the event loop's turn, so the
+ * walk stages the next one (the POSIX walk keeps up to twice this many visits pending) meanwhile.
+ */
+const MAX_BATCH = 1024;
 
 /** `20261129T172253.357Z-3fa2c1`: sorts in start order, milliseconds included (runs a second apart were not). */
 export function newRunId(now = new Date()): string {
@@ -37,15 +41,17 @@ function newBatch(): Batch {
 
 export class JournalWriter {
   readonly run: string;
-  readonly file: string;
-  private fd: number;
-  /** Bytes on disk that end on a complete record: a failed write is cut back to this. */
-  private size = 0;
+  private readonly out: JournalFile;
   /** The batch's change records, encoded as they are staged (no batch-sized string to flatten). */
   private staged = Buffer.allocUnsafe(1 << 20);
+  /** The other staging buffer: the one being flushed while a batch is in flight. */
+  private spare = Buffer.allocUnsafe(1 << 20);
   private stagedBytes = 0;
   private stagedPaths = 0;
+  /** The paths staged since the last commit: they wait for the next one. */
   private batch: Batch | undefined;
+  /** A batch on its way to disk: batches are flushed one at a time, in the order staged. */
+  private inFlight: Promise<void> | undefined;
   /** Outcome lines ride with the next batch: a kill can lose only outcomes, and then undo re-checks. */
   private outcomes = "";
   /** Change records staged so far; the n-th one is change n of the run. */
@@ -60,18 +66,17 @@ export class JournalWriter {
 
   constructor(dir: string, start: Omit<JournalStart, "t" | "time">) {
     this.run = start.run;
-    this.file = join(dir, `${start.run}.jsonl`);
+    this.out = new JournalFile(join(dir, `${start.run}.jsonl`));
     try {
-      this.fd = openSync(this.file, "ax", 0o640);
+      this.appendNow(encodeLine({ t: "start", time: new Date().toISOString(), ...start }));
     } catch (err) {
-      throw writeError(this.file, err, 0);
-    }
-    try {
-      this.append(encodeLine({ t: "start", time: new Date().toISOString(), ...start }), 0);
-    } catch (err) {
-      closeSync(this.fd);
+      this.out.close();
       throw err;
     }
+  }
+
+  get file(): string {
+    return this.out.file;
   }
 
   /**
@@ -105,50 +110,66 @@ export class JournalWriter {
     while (this.settledAhead.delete(this.settledUpTo + 1)) this.settledUpTo++;
   }
 
-  end(summary: Record<string, number>): void {
+  async end(summary: Record<string, number>): Promise<void> {
     try {
+      await this.inFlight;
       if (this.batch)
         throw new GsError("GS_INTERNAL", "the run ended with paths still waiting on the journal");
       if (this.failure) return;
       const end = encodeLine({ t: "end", time: new Date().toISOString(), summary });
-      this.append(`${this.takeOutcomes()}${end}`, 0);
+      this.appendNow(`${this.takeOutcomes()}${end}`);
     } finally {
-      this.close();
+      await this.close();
     }
   }
 
   /** Closes without an end record: the run stopped, and `runs` lists it as incomplete. */
-  close(): void {
-    if (this.fd < 0) return;
+  async close(): Promise<void> {
+    await this.inFlight;
+    if (this.out.closed) return;
     if (!this.failure && (this.outcomes !== "" || this.settledUpTo > this.doneWritten)) {
       try {
-        this.append(this.takeOutcomes(), 0);
+        this.appendNow(this.takeOutcomes());
       } catch {
         // The run is already stopping for another reason, which must not be masked. Paths whose
         // outcome is missing read as pending, and undo checks their current ACL anyway.
       }
     }
-    fsyncSync(this.fd);
-    closeSync(this.fd);
-    this.fd = -1;
+    this.out.close();
   }
 
+  /** Sends the staged batch to disk, unless one is in flight: then it goes when that one is durable. */
   private commit(): void {
     const batch = this.batch;
-    if (!batch) return;
+    if (!batch || this.inFlight) return;
     this.batch = undefined;
-    const outcomes = this.takeOutcomes();
     const paths = this.stagedPaths;
     const records = this.staged.subarray(0, this.stagedBytes);
+    [this.staged, this.spare] = [this.spare, this.staged];
     this.stagedBytes = 0;
     this.stagedPaths = 0;
-    try {
-      this.append(outcomes, paths, records);
-    } catch (err) {
-      batch.reject(err as GsError);
-      return;
-    }
-    batch.resolve();
+    const parts = [Buffer.from(this.takeOutcomes()), records];
+    this.inFlight = new Promise<void>((flushed) => {
+      this.out.append(parts, paths, (err) => {
+        this.inFlight = undefined;
+        flushed();
+        if (err) return this.failed(batch, err);
+        // The next batch goes out before this one's paths are written: the disk flushes meanwhile.
+        if (this.batch) this.commit();
+        batch.resolve();
+      });
+    });
+  }
+
+  /** No path of this batch, nor of any staged after it, may be touched now. */
+  private failed(batch: Batch, err: GsError): void {
+    this.failure = err;
+    batch.reject(err);
+    const waiting = this.batch;
+    this.batch = undefined;
+    this.stagedBytes = 0;
+    this.stagedPaths = 0;
+    waiting?.reject(err);
   }
 
   private takeOutcomes(): string {
@@ -172,35 +193,13 @@ export class JournalWriter {
     this.stagedBytes += this.staged.write(line, this.stagedBytes);
   }
 
-  /**
-   * Writes `text`, then `records`, and flushes them, or cuts the file back to its last complete
-   * record and throws. `records` is the staging buffer: written out before anything reuses it.
-   */
-  private append(text: string, paths: number, records?: Buffer): void {
-    const buf = Buffer.from(text);
+  /** Outside a batch (the start, the end, a closing run's outcomes): written and flushed at once. */
+  private appendNow(text: string): void {
     try {
-      this.writeAll(buf);
-      if (records) this.writeAll(records);
-      fdatasyncSync(this.fd);
+      this.out.appendSync([Buffer.from(text)], 0);
     } catch (err) {
-      this.failure = writeError(this.file, err, paths);
-      try {
-        ftruncateSync(this.fd, this.size);
-      } catch {
-        // Then the file ends in a torn fragment, which readers skip, or in change records of paths
-        // that were never touched, which undo finds already as they were.
-      }
-      throw this.failure;
-    }
-    this.size += buf.length + (records?.length ?? 0);
-  }
-
-  private writeAll(buf: Buffer): void {
-    for (let off = 0; off < buf.length; ) {
-      const n = writeSync(this.fd, buf, off);
-      // A short write is how a filling disk first shows; the next write would say ENOSPC.
-      if (n <= 0) throw Object.assign(new Error("nothing written"), { code: "ENOSPC" });
-      off += n;
+      this.failure = err as GsError;
+      throw err;
     }
   }
 }
@@ -218,16 +217,3 @@ const headText = (type: NodeType, before: Acl, after: Acl): LineHead =>
   );
 const dirHeads = memo2((before: Acl, after: Acl) => headText("dir", before, after));
 const fileHeads = memo2((before: Acl, after: Acl) => headText("file", before, after));
-
-function writeError(file: string, err: unknown, paths: number): GsError {
-  const code = (err as NodeJS.ErrnoException).code;
-  const why =
-    code === "ENOSPC" || code === "EDQUOT"
-      ? "the disk holding the state directory is full"
-      : `the write failed (${code ?? String(err)})`;
-  const left = paths > 0 ? `; the run stopped before changing the ${paths} path(s) it was about to` : "";
-  return new GsError("GS_JOURNAL_WRITE", `the journal could not be written: ${why}${left}`, {
-    location: file,
-    cause: err,
-  });
-}

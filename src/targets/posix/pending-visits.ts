@@ -1,8 +1,14 @@
 // The walk's visits that are still settling: at most MAX_PENDING at once, each holding its node's fd
 // (or its directory's), so a writer that journals in batches (one flush for many paths) gets
-// batches that large.
+// batches that large, and the walk can stage the next batch while the previous one is flushed.
 
-export const MAX_PENDING = 1024;
+/**
+ * Twice the journal's batch (journal-writer.ts MAX_BATCH): one batch being flushed and written
+ * while the walk stages the next.
+ */
+export const MAX_PENDING = 2048;
+/** A full walk resumes once this few are left: the oldest batch settled. */
+const RESUME_AT = MAX_PENDING / 2;
 
 /**
  * Visits still settling; a failure is kept and thrown at the walk's next wait. A counter and one
@@ -11,7 +17,7 @@ export const MAX_PENDING = 1024;
 export class PendingVisits {
   private count = 0;
   private failure: { error: unknown } | undefined;
-  private idle: (() => void) | undefined;
+  private wake: { below: number; resume: () => void } | undefined;
 
   /** Tracks `visit`; `settle` runs once it settled either way (it closes what the visit held). */
   add(visit: Promise<void>, settle: () => void): void {
@@ -29,10 +35,10 @@ export class PendingVisits {
     try {
       settle();
     } finally {
-      if (--this.count === 0 && this.idle) {
-        const wake = this.idle;
-        this.idle = undefined;
-        wake();
+      if (--this.count <= (this.wake?.below ?? -1)) {
+        const { resume } = this.wake!;
+        this.wake = undefined;
+        resume();
       }
     }
   }
@@ -41,11 +47,20 @@ export class PendingVisits {
     return this.count >= MAX_PENDING;
   }
 
+  /** Waits until the oldest visits settled (RESUME_AT left), then throws the first failure so far. */
+  async room(): Promise<void> {
+    await this.until(RESUME_AT);
+  }
+
   /** Waits for every pending visit, then throws the first failure among them. */
   async drain(): Promise<void> {
-    while (this.count > 0) {
-      await new Promise<void>((resolve) => {
-        this.idle = resolve;
+    await this.until(0);
+  }
+
+  private async until(below: number): Promise<void> {
+    while (this.count > below) {
+      await new Promise<void>((resume) => {
+        this.wake = { below, resume };
       });
     }
     if (this.failure) throw this.failure.error;

@@ -154,7 +154,7 @@ class Walker {
     const prefix = dirPath === "/" ? "/" : `${dirPath}/`;
     for (let i = 0; i < names.length; i++) {
       signal?.throwIfAborted();
-      if (this.pending.full) await this.pending.drain();
+      if (this.pending.full) await this.pending.room();
       const name = names[i]!;
       const dtype = types[i]!;
       const childPath = prefix + name;
