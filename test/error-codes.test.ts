@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { type Diagnostic, ERROR_CODES, type ErrorCode, GsError, targetFamily } from "../src/errors.ts";
-import { stopsRun } from "../src/reconcile/engine.ts";
+import { stopsRun } from "../src/reconcile/run-stop.ts";
 import { catalogTable } from "./helpers/error-table.ts";
 
 const root = new URL("..", import.meta.url).pathname;

@@ -4,11 +4,12 @@
 import type { Acl, Perm } from "../acl/entry.ts";
 import { toGsError } from "../errors.ts";
 import { leaseLost, type RunWriter, type WriterLease } from "../state/store.ts";
-import { type Decision, recordedBy, stopsRun, type WalkHandlers, type WalkOutcome } from "./engine.ts";
+import { type Decision, recordedBy, type WalkHandlers, type WalkOutcome } from "./engine.ts";
 import { type PathChange, PlanBuilder } from "./plan.ts";
 import type { PreparedWalk } from "./prepare.ts";
 import { progressReporter } from "./progress.ts";
 import type { ApplyOptions, ApplyResult, Session } from "./run.ts";
+import { stopsRun } from "./run-stop.ts";
 import { finalState } from "./state-transitions.ts";
 
 const NO_ADOPTIONS: ReadonlyMap<string, Perm> = new Map();

@@ -12,7 +12,6 @@ import type { PathProblem } from "./plan.ts";
 import { RunStop, stopsRun } from "./run-stop.ts";
 
 export type { Decision, WalkInput } from "./decide.ts";
-export { stopsRun, targetUnreachable } from "./run-stop.ts";
 
 export interface WalkHandlers {
   /** Returns false when the path could not be brought in line (its root's state stays unsettled). */

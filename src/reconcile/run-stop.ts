@@ -67,7 +67,7 @@ export class RunStop {
  * success with problems. Targets raise these families (or codes that declare one); the engine
  * knows no target's own codes.
  */
-export function targetUnreachable(e: GsError): boolean {
+function targetUnreachable(e: GsError): boolean {
   const family = targetFamily(e.code);
   return family === "GS_TARGET_UNAVAILABLE" || family === "GS_TARGET_AUTH";
 }
