@@ -41,7 +41,7 @@ export function observeAt(
   let access: string | Refused | undefined;
   if (dtype === DT_REG) {
     access = readAccess(dirfd, name, path);
-    if (access === undefined || typeof access !== "string") return access;
+    if (typeof access !== "string") return access;
     if (access !== "" && access === lastAclAlone?.access) return lastAclAlone;
     const bits = access === "" ? -1 : modeBitsOf(access);
     if (bits >= 0) {
@@ -59,7 +59,7 @@ export function observeAt(
   if (kind === "dir") return kind;
   if (typeof kind !== "string") return kind;
   access ??= readAccess(dirfd, name, path);
-  if (access === undefined || typeof access !== "string") return access;
+  if (typeof access !== "string") return access;
   return observed(st, access, "", false);
 }
 
