@@ -8,7 +8,7 @@ import { renderDesiredNotes, renderPlan } from "../report/text.ts";
 import { CliExit, clearProgress, closeSession, openSession, printJson, stdoutStyle } from "./common.ts";
 import { configArg } from "./config-file.ts";
 
-export interface PlanOptions {
+interface PlanOptions {
   config?: string;
   json?: boolean;
   detailedExitcode?: boolean;

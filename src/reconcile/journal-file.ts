@@ -103,7 +103,7 @@ function wrote(n: number): number {
 
 const noSpace = () => Object.assign(new Error("nothing written"), { code: "ENOSPC" });
 
-export function journalWriteError(file: string, err: unknown, paths: number): GsError {
+function journalWriteError(file: string, err: unknown, paths: number): GsError {
   const code = (err as NodeJS.ErrnoException).code;
   const why =
     code === "ENOSPC" || code === "EDQUOT"

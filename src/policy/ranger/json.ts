@@ -84,7 +84,7 @@ export interface RangerPolicyItemJson {
   conditions: unknown[];
 }
 
-export function readPolicyItem(v: unknown, path: Path = []): RangerPolicyItemJson {
+function readPolicyItem(v: unknown, path: Path): RangerPolicyItemJson {
   const o = object(v, path);
   return {
     accesses: list(o.accesses, [...path, "accesses"], (a, at) => {
