@@ -6,8 +6,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { interleave, median, REPO, timeCommand } from "./measure.ts";
-import { aclDigest, type PosixTree, resetNewGroup, setfaclNewGroup } from "./posix.ts";
+import { median, REPO, timeCommand } from "./measure.ts";
+import { againstSetfacl, type PosixTree } from "./posix.ts";
 import { type BenchRow, ratioRow } from "./result.ts";
 import { NEW_GROUP } from "./warehouse.ts";
 
@@ -33,16 +33,7 @@ export function applyFloor(t: PosixTree, reps: number): BenchRow | { reason: str
     if (typeof bin !== "string") return bin;
     const gid = gidOf(NEW_GROUP);
     const floor = () => timeCommand(bin, [gid, ...t.dbs]);
-    const setfacl = () => setfaclNewGroup(t);
-    const reset = () => resetNewGroup(t);
-    reset();
-    floor();
-    const ours = aclDigest(t.dbs);
-    reset();
-    setfacl();
-    if (ours !== aclDigest(t.dbs)) throw new Error("floor: floor.c and setfacl left different ACLs");
-    const r = interleave(reps, floor, setfacl, { a: reset, b: reset });
-    reset();
+    const r = againstSetfacl(t, reps, floor, "floor: floor.c and setfacl left different ACLs");
     const row = ratioRow(
       "  race-safe floor: C, six calls per path, no journal",
       "ms",

@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { grantsync, grantsyncPeakRssMb, interleave, median, timeCommand } from "./measure.ts";
+import { grantsync, grantsyncPeakRssMb, interleave, median, type Pair, timeCommand } from "./measure.ts";
 import { type BenchRow, ratioRow } from "./result.ts";
 import {
   type BenchWarehouse,
@@ -64,7 +64,7 @@ function assertInSync(t: PosixTree): void {
   grantsync(["plan", "--config", t.base, "--detailed-exitcode"], { ok: [0] });
 }
 
-export function aclDigest(paths: string[]): string {
+function aclDigest(paths: string[]): string {
   const r = spawnSync("getfacl", ["-R", "-p", ...paths], { maxBuffer: 1 << 30 });
   return createHash("sha256").update(r.stdout).digest("hex");
 }
@@ -78,33 +78,42 @@ export function noopCheck(t: PosixTree, reps: number, label = ""): BenchRow {
   return ratioRow(`POSIX no-op check${label}`, "ms", r.a, r.b, "getfacl -R -p", 0.3, median);
 }
 
-/** Takes the new group off every path and restores the state: the synced base tree again. */
-export function resetNewGroup(t: PosixTree): void {
-  timeCommand("setfacl", ["-R", "-x", `g:${NEW_GROUP},d:g:${NEW_GROUP}`, ...t.dbs]);
-  t.restoreState();
-}
-
-/** The reference side of the apply rows. */
-export function setfaclNewGroup(t: PosixTree): number {
-  return timeCommand("setfacl", ["-R", "-m", rX(NEW_GROUP), ...t.dbs]);
-}
-
-/** One new group on every path; both sides start each repetition from the synced base tree. */
-export function applyNewGroup(t: PosixTree, reps: number): BenchRow {
-  const reset = () => resetNewGroup(t);
-  const apply = () => grantsync(["apply", "--config", t.withNewGroup, "--yes"]);
-  const setfacl = () => setfaclNewGroup(t);
-  // Untimed first round: both sides must leave byte-identical ACLs, and the reset must restore sync.
+/**
+ * The apply rows: `ours` (a: its times) and `setfacl -R -m` of the new group (b), alternated, each
+ * from the synced base tree. An untimed first round checks that both leave byte-identical ACLs
+ * (`first` runs after its reset); `mismatch` is the error when they do not.
+ */
+export function againstSetfacl(
+  t: PosixTree,
+  reps: number,
+  ours: () => number,
+  mismatch: string,
+  first?: () => void,
+): Pair {
+  // Takes the new group off every path and restores the state: the synced base tree again.
+  const reset = () => {
+    timeCommand("setfacl", ["-R", "-x", `g:${NEW_GROUP},d:g:${NEW_GROUP}`, ...t.dbs]);
+    t.restoreState();
+  };
+  const setfacl = () => timeCommand("setfacl", ["-R", "-m", rX(NEW_GROUP), ...t.dbs]);
   reset();
-  assertInSync(t);
-  apply();
-  const ours = aclDigest(t.dbs);
+  first?.();
+  ours();
+  const digest = aclDigest(t.dbs);
   reset();
   setfacl();
-  const theirs = aclDigest(t.dbs);
-  if (ours !== theirs) throw new Error("apply: grantsync and setfacl left different ACLs");
-  const r = interleave(reps, apply, setfacl, { a: reset, b: reset });
+  if (digest !== aclDigest(t.dbs)) throw new Error(mismatch);
+  const r = interleave(reps, ours, setfacl, { a: reset, b: reset });
   reset();
+  return r;
+}
+
+/** One new group on every path; the first round also checks the reset restores sync. */
+export function applyNewGroup(t: PosixTree, reps: number): BenchRow {
+  const apply = () => grantsync(["apply", "--config", t.withNewGroup, "--yes"]);
+  const r = againstSetfacl(t, reps, apply, "apply: grantsync and setfacl left different ACLs", () =>
+    assertInSync(t),
+  );
   const row = ratioRow(
     "POSIX apply one new group",
     "ms",
