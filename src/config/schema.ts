@@ -148,17 +148,10 @@ export const SECTIONS = {
 export type SectionName = keyof typeof SECTIONS;
 
 type Sections = typeof SECTIONS;
-export interface RawConfig {
-  policy: Parsed<Sections["policy"]>;
-  catalog: Parsed<Sections["catalog"]>;
-  target: Parsed<Sections["target"]>;
-  compile: Parsed<Sections["compile"]>;
+/** What the file's sections read to, derived from SECTIONS: [webhdfs] only when the file has it. */
+export type RawConfig = { [K in Exclude<SectionName, "webhdfs">]: Parsed<Sections[K]> } & {
   webhdfs?: Parsed<Sections["webhdfs"]> | undefined;
-  safety: Parsed<Sections["safety"]>;
-  state: Parsed<Sections["state"]>;
-  daemon: Parsed<Sections["daemon"]>;
-  log: Parsed<Sections["log"]>;
-}
+};
 
 /** Sections a file must have; [webhdfs] may be left out, the others default every key. */
 const PRESENCE: Record<SectionName, "required" | "optional" | "defaults"> = {
