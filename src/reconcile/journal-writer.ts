@@ -112,7 +112,7 @@ export class JournalWriter {
 
   async end(summary: Record<string, number>): Promise<void> {
     try {
-      await this.inFlight;
+      await this.allFlushed();
       if (this.batch)
         throw new GsError("GS_INTERNAL", "the run ended with paths still waiting on the journal");
       if (this.failure) return;
@@ -125,7 +125,7 @@ export class JournalWriter {
 
   /** Closes without an end record: the run stopped, and `runs` lists it as incomplete. */
   async close(): Promise<void> {
-    await this.inFlight;
+    await this.allFlushed();
     if (this.out.closed) return;
     if (!this.failure && (this.outcomes !== "" || this.settledUpTo > this.doneWritten)) {
       try {
@@ -136,6 +136,14 @@ export class JournalWriter {
       }
     }
     this.out.close();
+  }
+
+  /**
+   * Once no batch is in flight: one that lands sends the batch staged behind it at once, so a single
+   * await could leave that one writing through an fd the caller is about to close.
+   */
+  private async allFlushed(): Promise<void> {
+    while (this.inFlight) await this.inFlight;
   }
 
   /** Sends the staged batch to disk, unless one is in flight: then it goes when that one is durable. */
