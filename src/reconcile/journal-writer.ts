@@ -1,6 +1,7 @@
-// Writes a run's journal ahead of its paths, in batches: the before/after of every path staged in
-// one turn of the event loop go to disk in one write and one fdatasync, before any of them is touched.
-// A batch is flushed off the main thread, so the walk stages the next one meanwhile.
+// Writes a run's journal ahead of its paths, in batches: the before/after of every path staged while
+// the previous batch is on its way (at least one turn of the event loop, at most MAX_BATCH paths) go
+// to disk in one write and one fdatasync, before any of them is touched. A batch is flushed off the
+// main thread, so the walk stages the next one meanwhile.
 
 import { join } from "node:path";
 import type { Acl } from "../acl/entry.ts";
