@@ -113,6 +113,22 @@ describe("Ranger's JSON shapes", () => {
     assert.match(parseRangerDocument("42", "x.json").errors[0]!.message, /not a Ranger policy export/);
   });
 
+  it("takes a resource named __proto__ in a hostile document as data, never as a prototype", () => {
+    // JSON.parse makes "__proto__" an own key; copying it into a plain object would set that object's
+    // prototype, and every resource lookup would then inherit the attacker's "values".
+    const text = JSON.stringify([rangerPolicy(READ)]).replace(
+      '"resources":{',
+      '"resources":{"__proto__":{"values":["*"],"isExcludes":true},',
+    );
+    assert.match(text, /"__proto__"/);
+    const d = parseRangerDocument(text, "hostile.json");
+    assert.deepEqual(d.errors, []);
+    const resources = d.policies[0]!.resources as Record<string, unknown>;
+    assert.equal(Object.getPrototypeOf(resources), Object.prototype);
+    assert.deepEqual(Object.keys(resources).sort(), ["database", "table"]);
+    assert.equal(({} as Record<string, unknown>).values, undefined);
+  });
+
   it("reads a bare array (one REST page) and warns about security zones a download carries", () => {
     assert.equal(parseRangerDocument(JSON.stringify([rangerPolicy(READ)]), "page").policies.length, 1);
     const d = parseRangerDocument(
