@@ -14,6 +14,17 @@ import { finalState } from "./state-transitions.ts";
 
 const NO_ADOPTIONS: ReadonlyMap<string, Perm> = new Map();
 
+/** One journal batch's paths that write at once, in parallel arrays (no object per path). */
+interface WriteGroup {
+  /** The batch's promise: every path staged in it got this one from intend(). */
+  journaled: Promise<void>;
+  /** Settles once every path is written or failed; rejects only when the run must stop. */
+  done: Promise<void>;
+  decisions: Decision[];
+  befores: Acl[];
+  failed: (() => void)[];
+}
+
 export class ApplyWriter {
   private readonly builder: PlanBuilder;
   private readonly expect: Map<string, PathChange> | undefined;
@@ -21,6 +32,8 @@ export class ApplyWriter {
   private opening: Promise<RunWriter> | undefined;
   private journal: RunWriter | undefined;
   private failed = 0;
+  /** The paths of the journal batch being staged whose nodes write at once: written together. */
+  private group: WriteGroup | undefined;
   /** Traverse keys per directory this run left in place (a failed write keeps the old ones). */
   private readonly traverse = new Map<string, string[]>();
 
@@ -43,11 +56,11 @@ export class ApplyWriter {
     const progress = progressReporter(this.session.onProgress, "applying");
     const { adoptions } = this.prepared;
     return {
-      decided: (d) => {
+      decided: (d, failedLater) => {
         builder.scanned(d.managedPresent);
         progress.scanned(builder.summary.scanned);
         if (!d.problem) for (const w of d.warnings ?? []) builder.warn(w);
-        if (d.change && !d.problem) return this.write(d);
+        if (d.change && !d.problem) return this.write(d, failedLater);
         if (d.traverse && !d.problem) this.traverse.set(d.node.path, d.traverse);
         // Someone else's entry already grants what we would: nothing to write, but from now on we
         // manage that key here, so remember whose it was, or a revocation would take it away.
@@ -58,11 +71,11 @@ export class ApplyWriter {
     };
   }
 
-  /** false when the path was left as it was: a stale saved plan, a failed or refused write. */
-  private write(d: Decision): boolean | Promise<boolean> {
+  /** false when the path was left as it was (a stale saved plan), or the promise of its write. */
+  private write(d: Decision, failedLater: () => void): boolean | Promise<unknown> {
     const change = d.change!;
     if (this.expect && !this.asPlanned(change)) return false;
-    if (this.journal) return this.journalThenWrite(this.journal, d);
+    if (this.journal) return this.journalThenWrite(this.journal, d, failedLater);
     this.opening ??= this.session.store.openRun({
       run: this.run,
       kind: "apply",
@@ -71,7 +84,7 @@ export class ApplyWriter {
     });
     return this.opening.then((journal) => {
       this.journal = journal;
-      return this.journalThenWrite(journal, d);
+      return this.journalThenWrite(journal, d, failedLater);
     });
   }
 
@@ -86,22 +99,60 @@ export class ApplyWriter {
     return false;
   }
 
-  private journalThenWrite(journal: RunWriter, d: Decision): Promise<boolean> {
+  /**
+   * Journals the path, then writes it once its batch is durable. Paths whose node writes at once
+   * (POSIX) join the batch's group: one reaction writes them all, and they share its promise.
+   */
+  private journalThenWrite(journal: RunWriter, d: Decision, failedLater: () => void): Promise<unknown> {
     const change = d.change!;
     // The node takes on `next` once written: its ACL before is read now.
     const before = d.node.acl;
     if (d.merge.newlyAdopted.size > 0) this.prepared.adoptions.record(change.path, d.merge.newlyAdopted, []);
-    return journal.intend(change.path, change.type, before, d.merge.next).then(() => {
+    const journaled = journal.intend(change.path, change.type, before, d.merge.next);
+    if (d.node.writeNow) {
+      let group = this.group;
+      if (group === undefined || group.journaled !== journaled) {
+        const g: WriteGroup = { journaled, done: undefined!, decisions: [], befores: [], failed: [] };
+        g.done = journaled.then(() => this.writeGroup(journal, g));
+        this.group = group = g;
+      }
+      group.decisions.push(d);
+      group.befores.push(before);
+      group.failed.push(failedLater);
+      return group.done;
+    }
+    return journaled.then(() => {
       // A lease lost while this path's batch was committed: its intent is journaled, the write not done.
       if (this.lease.lost) throw leaseLost(this.session.store.where);
       return d.node.write(d.merge.next).then(
         () => this.written(journal, d, before),
-        (err: unknown) => this.writeFailed(journal, change, err),
+        (err: unknown) => this.writeFailed(journal, change, err, failedLater),
       );
     });
   }
 
-  private written(journal: RunWriter, d: Decision, before: Acl): boolean {
+  /**
+   * A durable batch's paths, written in the order journaled. One that must stop the run (none of
+   * the POSIX target's own failures do) leaves the rest unwritten: intents without outcomes, which
+   * the next run converges and undo re-checks.
+   */
+  private writeGroup(journal: RunWriter, g: WriteGroup): void {
+    if (this.group === g) this.group = undefined;
+    if (this.lease.lost) throw leaseLost(this.session.store.where);
+    const { decisions, befores, failed } = g;
+    for (let i = 0; i < decisions.length; i++) {
+      const d = decisions[i]!;
+      try {
+        d.node.writeNow!(d.merge.next);
+      } catch (err) {
+        this.writeFailed(journal, d.change!, err, failed[i]!);
+        continue;
+      }
+      this.written(journal, d, befores[i]!);
+    }
+  }
+
+  private written(journal: RunWriter, d: Decision, before: Acl): void {
     const change = d.change!;
     journal.outcome(change.path, true);
     if (d.merge.released.length > 0)
@@ -109,16 +160,15 @@ export class ApplyWriter {
     this.builder.change(change, before, d.merge.next);
     if (d.traverse) this.traverse.set(d.node.path, d.traverse);
     this.session.onWrite?.(change.path, change.added, change.removed);
-    return true;
   }
 
-  private writeFailed(journal: RunWriter, change: PathChange, err: unknown): boolean {
+  private writeFailed(journal: RunWriter, change: PathChange, err: unknown, failedLater: () => void): void {
     const e = toGsError(err, "GS_TARGET_IO", { location: change.path });
     journal.outcome(change.path, false, { code: e.code, message: e.message });
     this.builder.problem({ path: change.path, code: e.code, message: e.message });
     this.failed++;
+    failedLater();
     if (stopsRun(e)) throw e;
-    return false;
   }
 
   /**

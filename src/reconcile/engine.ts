@@ -14,8 +14,13 @@ import { RunStop, stopsRun } from "./run-stop.ts";
 export type { Decision, WalkInput } from "./decide.ts";
 
 export interface WalkHandlers {
-  /** Returns false when the path could not be brought in line (its root's state stays unsettled). */
-  decided(decision: Decision): boolean | Promise<boolean>;
+  /**
+   * true when the path is in line (or needs nothing), false when it could not be brought in line
+   * (its root's state stays unsettled), or a promise when its write is still to come: if that write
+   * does not land, `failedLater` is called before the promise settles. Paths written together (one
+   * journal batch) may share one promise; it rejects only when the run must stop.
+   */
+  decided(decision: Decision, failedLater: () => void): boolean | Promise<unknown>;
   skipped(s: SkippedPath): void;
   problem(p: PathProblem): void;
   /** A directory left alone, with everything below it, because its name is excluded. */
@@ -159,6 +164,20 @@ async function walkRoot(walk: RootWalk, root: string): Promise<boolean> {
     walk.stop.halts(err, root);
     throw err;
   };
+  const failedLater = () => {
+    problems++;
+  };
+  // Paths written together share their writer's promise, and so one reaction here: the walk then
+  // gets the same promise back for all of them too.
+  let shared: Promise<unknown> | undefined;
+  let tracked: Promise<void> | undefined;
+  const track = (write: Promise<unknown>): Promise<void> => {
+    if (write !== shared) {
+      shared = write;
+      tracked = write.then(NOTHING, failed);
+    }
+    return tracked!;
+  };
   try {
     await input.target.walk(root, {
       signal: walk.stop.signal,
@@ -176,12 +195,9 @@ async function walkRoot(walk: RootWalk, root: string): Promise<boolean> {
         if (walk.traversePaths.has(node.path)) walk.visited.add(node.path);
         if (decision.problem) problem(decision.problem);
         if (decision.change && walk.guardWrites) decision = walk.stop.guard(decision);
-        const decided = handlers.decided(decision);
+        const decided = handlers.decided(decision, failedLater);
         if (decided === false) problems++;
-        else if (decided !== true)
-          return decided.then((ok) => {
-            if (!ok) problems++;
-          }, failed);
+        else if (decided !== true) return track(decided);
       },
     });
   } catch (err) {
@@ -226,13 +242,15 @@ async function decideAlone(
     if (!node) return;
     const decision = decide(node, resolver.forPath(path), input);
     if (decision.problem) handlers.problem(decision.problem);
-    await handlers.decided(decision);
+    await handlers.decided(decision, NOTHING);
   } catch (err) {
     const e = toGsError(err, "GS_TARGET_IO", { location: path });
     if (stopsRun(e)) throw e;
     handlers.problem({ path, code: e.code, message: e.message });
   }
 }
+
+const NOTHING = () => {};
 
 function baseName(path: string): string {
   return path.slice(path.lastIndexOf("/") + 1);

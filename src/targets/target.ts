@@ -25,6 +25,12 @@ export interface TargetNode {
    */
   write(next: Acl, stop?: AbortSignal): Promise<void>;
   /**
+   * The same write, done before it returns (throws what write() would reject with), for a target
+   * whose writes are local system calls (POSIX). A writer with many paths ready at once (a journal
+   * batch) writes them in one go through it, rather than with a promise per path.
+   */
+  writeNow?(next: Acl): void;
+  /**
    * Why the target would refuse to write this node, when its walk visited it without checking (the
    * POSIX walk reads an in-sync file's ACL without its link count and device). The engine asks only
    * for a node whose decision has a change, while the visit runs, and reports the answer as the walk

@@ -2,6 +2,8 @@
 // the next run still owns it and removes it.
 
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { GsError } from "../../src/errors.ts";
 import { applyChanges } from "../../src/reconcile/run.ts";
@@ -39,6 +41,43 @@ describe("a failed write during a revocation", () => {
       assert.equal(r.failed, 0);
       assert.ok(!getfacl(file).includes("group:staff:r--"), "the next run removes the entry it still owns");
     } finally {
+      wh.cleanup();
+    }
+  });
+
+  // The POSIX target writes a journal batch's paths in one go (writeNow): a path of the batch that
+  // fails there must leave its root unsettled just the same, while the rest of the batch is written.
+  it("is retried on POSIX when one file of a journal batch refuses the write (chattr +i)", async (t) => {
+    const wh = makeWarehouse({ extraConfig: "[safety]\nmax_removals_percent = 100\n" });
+    const file = wh.p("sales.db/customers/part-0.csv");
+    const sibling = wh.p("sales.db/customers/part-1.csv");
+    writeFileSync(sibling, "y\n", { mode: 0o640 });
+    const chattr = (flag: string) => spawnSync("chattr", [flag, file], { encoding: "utf8" });
+    try {
+      const first = await openSessionFor(wh.config);
+      await applyChanges(first);
+      await first.target.close();
+      assert.ok(getfacl(file).includes("group:staff:r--"));
+      const refused = chattr("+i");
+      if (refused.status !== 0) return t.skip(`chattr +i not supported here: ${refused.stderr.trim()}`);
+
+      wh.writePolicy(DEFAULT_POLICY.replace("staff = sales_reader\n", ""));
+      const revoking = await openSessionFor(wh.config);
+      const failed = await applyChanges(revoking);
+      await revoking.target.close();
+      assert.equal(failed.failed, 1);
+      assert.ok(getfacl(file).includes("group:staff:r--"), "the immutable file still carries the entry");
+      assert.ok(!getfacl(sibling).includes("group:staff"), "its batch was written");
+      assert.ok(!getfacl(wh.p("sales.db/customers")).includes("group:staff:r-x"), "the rest was revoked");
+
+      chattr("-i");
+      const next = await openSessionFor(wh.config);
+      const r = await applyChanges(next);
+      await next.target.close();
+      assert.equal(r.failed, 0);
+      assert.ok(!getfacl(file).includes("group:staff:r--"), "the next run removes the entry it still owns");
+    } finally {
+      chattr("-i");
       wh.cleanup();
     }
   });

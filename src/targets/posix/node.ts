@@ -149,7 +149,7 @@ export class PosixNode implements TargetNode {
 
   write(next: Acl): Promise<void> {
     try {
-      this.writeSync(next);
+      this.writeNow(next);
       return Promise.resolve();
     } catch (err) {
       return Promise.reject(err);
@@ -185,7 +185,7 @@ export class PosixNode implements TargetNode {
     return encoded;
   }
 
-  private writeSync(next: Acl): void {
+  writeNow(next: Acl): void {
     // Everything that can fail without touching the filesystem fails first.
     const enc = this.encode(next);
     if (enc.hasDefault && this.type !== "dir")

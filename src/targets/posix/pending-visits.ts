@@ -11,24 +11,47 @@ export const MAX_PENDING = 2048;
 const RESUME_AT = MAX_PENDING / 2;
 
 /**
- * Visits still settling; a failure is kept and thrown at the walk's next wait. A counter and one
- * reaction per visit, not a set of promises: on a walk where every visit is async this runs per path.
+ * Visits still settling; a failure is kept and thrown at the walk's next wait. A counter, not a set
+ * of promises, and one reaction per run of visits that returned the same promise (an apply's writer
+ * hands every path of a journal batch the batch's promise): on a walk where every visit is async
+ * this runs per path.
  */
 export class PendingVisits {
   private count = 0;
   private failure: { error: unknown } | undefined;
   private wake: { below: number; resume: () => void } | undefined;
+  /** The latest run of visits sharing one promise: a visit returning it too joins the run. */
+  private last: { visit: Promise<void>; settles: (() => void)[] } | undefined;
 
   /** Tracks `visit`; `settle` runs once it settled either way (it closes what the visit held). */
   add(visit: Promise<void>, settle: () => void): void {
     this.count++;
+    const last = this.last;
+    if (last !== undefined && last.visit === visit) {
+      last.settles.push(settle);
+      return;
+    }
+    const run = { visit, settles: [settle] };
+    this.last = run;
     Promise.resolve(visit).then(
-      () => this.done(settle),
+      () => this.settled(run),
       (error: unknown) => {
         this.failure ??= { error };
-        this.done(settle);
+        this.settled(run);
       },
     );
+  }
+
+  /** Settles a run's visits in the order they were added; one that throws does not stop the rest. */
+  private settled(run: { settles: (() => void)[] }): void {
+    if (this.last === run) this.last = undefined;
+    for (const settle of run.settles) {
+      try {
+        this.done(settle);
+      } catch (error) {
+        this.failure ??= { error };
+      }
+    }
   }
 
   private done(settle: () => void): void {
