@@ -1,6 +1,8 @@
-// The race-safe floor of the apply row: bench/floor.c (the six system calls per path a walk through
-// held fds must make, in C, no journal) against the same `setfacl -R -m`, alternated on the same tree.
-// It says how much of the gap to setfacl is the safe walk itself and how much is grantsync.
+// The race-safe floors of the apply row: bench/floor.c (the six system calls per path a walk through
+// held fds must make, in C, no journal) and bench/floor-node.mjs (the same walk and calls from Node
+// through grantsync's koffi bindings), each against the same `setfacl -R -m`, alternated on the same
+// tree. They say how much of the gap to setfacl is the safe walk itself, how much is calling the
+// kernel from JavaScript, and how much is grantsync.
 
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -50,4 +52,25 @@ export function applyFloor(t: PosixTree, reps: number): BenchRow | { reason: str
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The same floor from Node: what calling the kernel through koffi adds to the C floor. */
+export function applyNodeFloor(t: PosixTree, reps: number): BenchRow {
+  const gid = gidOf(NEW_GROUP);
+  const script = join(REPO, "bench", "floor-node.mjs");
+  const floor = () => timeCommand(process.execPath, [script, gid, ...t.dbs]);
+  const r = againstSetfacl(t, reps, floor, "floor: floor-node.mjs and setfacl left different ACLs");
+  const row = ratioRow(
+    "  race-safe floor: Node (koffi), same calls, no journal",
+    "ms",
+    r.a,
+    r.b,
+    "setfacl -R -m (same run)",
+    1.0,
+    median,
+  );
+  row.goal = "— (reference)";
+  row.met = undefined;
+  row.note = "bench/floor-node.mjs: floor.c's walk through grantsync's koffi bindings, Node start-up included";
+  return row;
 }

@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { applyFloor } from "./floor.ts";
+import { applyFloor, applyNodeFloor } from "./floor.ts";
 import { incremental } from "./incremental.ts";
 import { describeMachine } from "./machine.ts";
 import { CLI, REPO } from "./measure.ts";
@@ -85,6 +85,7 @@ await section("posix", () => {
     const floor = applyFloor(t, reps);
     if ("reason" in floor) skipped.push({ name: "apply floor", reason: `skipped: ${floor.reason}` });
     else rows.push(floor);
+    rows.push(applyNodeFloor(t, reps));
     // A quick run has no 1M-file tree: its memory row is the small tree's.
     if (quick) rows.push(noopMemory(t, 3, describeShape(shape)));
   } finally {
