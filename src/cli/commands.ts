@@ -61,7 +61,7 @@ function registerChecks(program: Command): void {
     .command("access")
     .description("show what a user can do on a path, and why, beside what the grants say")
     .argument("[path]", "a path on the target")
-    .option("-c, --config <file>", "grantsync config file")
+    .option("-c, --config <file>", CONFIG_HELP)
     .option("-u, --user <user>", "the user to evaluate")
     .option(
       "-g, --group <group>",
@@ -122,7 +122,7 @@ function registerChanges(program: Command): void {
   program
     .command("report")
     .description("write the access report: who can read what, drift, runs, ignored grants")
-    .option("-c, --config <file>", "grantsync config file")
+    .option("-c, --config <file>", CONFIG_HELP)
     .option("--html <file>", "write the report as one self-contained HTML page")
     .option("--json", "machine-readable output")
     .action(run("report"));

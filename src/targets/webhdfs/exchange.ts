@@ -114,7 +114,7 @@ class Answer implements HttpAnswer {
 }
 
 /** Lower-cased names; a repeated header (Set-Cookie) becomes a list, as undici's own parsing does. */
-export function parseHeaders(raw: readonly Buffer[]): HttpAnswer["headers"] {
+function parseHeaders(raw: readonly Buffer[]): HttpAnswer["headers"] {
   const out: HttpAnswer["headers"] = Object.create(null);
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i]!.toString("latin1").toLowerCase();
