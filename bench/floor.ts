@@ -71,6 +71,7 @@ export function applyNodeFloor(t: PosixTree, reps: number): BenchRow {
   );
   row.goal = "— (reference)";
   row.met = undefined;
-  row.note = "bench/floor-node.mjs: floor.c's walk through grantsync's koffi bindings, Node start-up included";
+  row.note =
+    "bench/floor-node.mjs: floor.c's walk through grantsync's koffi bindings, Node start-up included";
   return row;
 }
