@@ -57,19 +57,26 @@ export function lineOf(body: string): string {
   return `${body.slice(0, -1)},"sum":"${checksum(body)}"}\n`;
 }
 
-/** The start of records that many lines share, hashed once. */
+/** The start of records that many lines share, hashed (and encoded) once. */
 export interface LineHead {
   text: string;
   hash: number;
+  /** `text` as UTF-8: a writer copies these bytes rather than build and encode each line. */
+  bytes: Buffer;
 }
 
 export function lineHead(text: string): LineHead {
-  return { text, hash: fnv1a(text, FNV_OFFSET) };
+  return { text, hash: fnv1a(text, FNV_OFFSET), bytes: Buffer.from(text) };
 }
 
 /** `lineOf(head.text + tail)`, hashing only the tail (which ends the object with its `}`). */
 export function lineFrom(head: LineHead, tail: string): string {
-  return `${head.text}${tail.slice(0, -1)},"sum":"${hex(fnv1a(tail, head.hash))}"}\n`;
+  return `${head.text}${lineEnd(head, tail)}`;
+}
+
+/** What follows `head.text` in `lineFrom(head, tail)`: the tail, its checksum and the newline. */
+export function lineEnd(head: LineHead, tail: string): string {
+  return `${tail.slice(0, -1)},"sum":"${hex(fnv1a(tail, head.hash))}"}\n`;
 }
 
 export function encodeLine(rec: JournalLine): string {

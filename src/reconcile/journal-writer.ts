@@ -10,7 +10,7 @@ import { GsError } from "../errors.ts";
 import { memo2 } from "../memo.ts";
 import type { NodeType } from "../targets/target.ts";
 import { JournalFile } from "./journal-file.ts";
-import { encodeLine, type JournalStart, type LineHead, lineFrom, lineHead } from "./journal-record.ts";
+import { encodeLine, type JournalStart, type LineHead, lineEnd, lineHead } from "./journal-record.ts";
 
 /**
  * A batch this large is sent to disk at once rather than at the end of the event loop's turn, so the
@@ -86,7 +86,10 @@ export class JournalWriter {
    */
   intend(path: string, type: NodeType, before: Acl, after: Acl): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
-    this.stage(lineFrom(changeHead(type, before, after), `${JSON.stringify(path)}}`));
+    // The shared head's bytes are copied, and only the path's end of the line is encoded.
+    const head = changeHead(type, before, after);
+    this.stageBytes(head.bytes);
+    this.stage(lineEnd(head, `${JSON.stringify(path)}}`));
     this.stagedPaths++;
     this.unsettled.set(path, ++this.changes);
     if (!this.batch) {
@@ -191,15 +194,24 @@ export class JournalWriter {
     return text;
   }
 
-  /** Encodes a change record into the batch's buffer. */
-  private stage(line: string): void {
+  /** Encodes (part of) a change record into the batch's buffer. */
+  private stage(text: string): void {
     // A UTF-16 code unit takes at most 3 bytes in UTF-8.
-    if (this.stagedBytes + line.length * 3 > this.staged.length) {
-      const grown = Buffer.allocUnsafe(Math.max(this.staged.length * 2, this.stagedBytes + line.length * 3));
-      this.staged.copy(grown, 0, 0, this.stagedBytes);
-      this.staged = grown;
-    }
-    this.stagedBytes += this.staged.write(line, this.stagedBytes);
+    this.room(text.length * 3);
+    this.stagedBytes += this.staged.write(text, this.stagedBytes);
+  }
+
+  /** Copies bytes already encoded (a record's shared head) into the batch's buffer. */
+  private stageBytes(bytes: Buffer): void {
+    this.room(bytes.length);
+    this.stagedBytes += bytes.copy(this.staged, this.stagedBytes);
+  }
+
+  private room(bytes: number): void {
+    if (this.stagedBytes + bytes <= this.staged.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.staged.length * 2, this.stagedBytes + bytes));
+    this.staged.copy(grown, 0, 0, this.stagedBytes);
+    this.staged = grown;
   }
 
   /** Outside a batch (the start, the end, a closing run's outcomes): written and flushed at once. */
