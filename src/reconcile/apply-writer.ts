@@ -59,7 +59,7 @@ export class ApplyWriter {
       decided: (d, failedLater) => {
         builder.scanned(d.managedPresent);
         progress.scanned(builder.summary.scanned);
-        if (!d.problem) for (const w of d.warnings ?? []) builder.warn(w);
+        if (!d.problem && d.warnings) for (const w of d.warnings) builder.warn(w);
         if (d.change && !d.problem) return this.write(d, failedLater);
         if (d.traverse && !d.problem) this.traverse.set(d.node.path, d.traverse);
         // Someone else's entry already grants what we would: nothing to write, but from now on we

@@ -74,6 +74,37 @@ export function lineFrom(head: LineHead, tail: string): string {
   return `${head.text}${lineEnd(head, tail)}`;
 }
 
+// What JSON.stringify escapes: quotes, backslashes, control characters and lone surrogates (the u
+// flag keeps a well-formed pair out of the class). A path with none of them is its own JSON string.
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/u;
+const HEX_BYTES = Array.from({ length: 256 }, (_, i) => Buffer.from(i.toString(16).padStart(2, "0")));
+const SUM_OPEN = Buffer.from(',"sum":"');
+const QUOTE = 0x22;
+const CLOSE_BRACE = 0x7d;
+const NEWLINE = 0x0a;
+
+/**
+ * Writes what follows `head.text` in `lineFrom(head, JSON.stringify(path) + "}")` into `buf` at
+ * `pos`, without building the line as a string: returns the position after it, or -1 when the path
+ * needs escaping (the caller then uses lineEnd). `buf` must have room for path.length * 3 + 24 bytes.
+ */
+export function writeChangeEnd(buf: Buffer, pos: number, head: LineHead, path: string): number {
+  if (NEEDS_ESCAPE.test(path)) return -1;
+  let h = Math.imul(head.hash ^ QUOTE, 0x01000193);
+  h = fnv1a(path, h);
+  h = Math.imul(h ^ QUOTE, 0x01000193);
+  h = Math.imul(h ^ CLOSE_BRACE, 0x01000193);
+  buf[pos++] = QUOTE;
+  pos += buf.write(path, pos);
+  buf[pos++] = QUOTE;
+  pos += SUM_OPEN.copy(buf, pos);
+  for (const shift of [24, 16, 8, 0]) pos += HEX_BYTES[(h >>> shift) & 0xff]!.copy(buf, pos);
+  buf[pos++] = QUOTE;
+  buf[pos++] = CLOSE_BRACE;
+  buf[pos++] = NEWLINE;
+  return pos;
+}
+
 /** What follows `head.text` in `lineFrom(head, tail)`: the tail, its checksum and the newline. */
 export function lineEnd(head: LineHead, tail: string): string {
   return `${tail.slice(0, -1)},"sum":"${hex(fnv1a(tail, head.hash))}"}\n`;

@@ -10,7 +10,14 @@ import { GsError } from "../errors.ts";
 import { memo2 } from "../memo.ts";
 import type { NodeType } from "../targets/target.ts";
 import { JournalFile } from "./journal-file.ts";
-import { encodeLine, type JournalStart, type LineHead, lineEnd, lineHead } from "./journal-record.ts";
+import {
+  encodeLine,
+  type JournalStart,
+  type LineHead,
+  lineEnd,
+  lineHead,
+  writeChangeEnd,
+} from "./journal-record.ts";
 
 /**
  * A batch this large is sent to disk at once rather than at the end of the event loop's turn, so the
@@ -86,10 +93,14 @@ export class JournalWriter {
    */
   intend(path: string, type: NodeType, before: Acl, after: Acl): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
-    // The shared head's bytes are copied, and only the path's end of the line is encoded.
+    // The shared head's bytes are copied, and only the path's end of the line is encoded, straight
+    // into the batch's buffer unless the path needs JSON escapes.
     const head = changeHead(type, before, after);
     this.stageBytes(head.bytes);
-    this.stage(lineEnd(head, `${JSON.stringify(path)}}`));
+    this.room(path.length * 3 + 24);
+    const end = writeChangeEnd(this.staged, this.stagedBytes, head, path);
+    if (end >= 0) this.stagedBytes = end;
+    else this.stage(lineEnd(head, `${JSON.stringify(path)}}`));
     this.stagedPaths++;
     this.unsettled.set(path, ++this.changes);
     if (!this.batch) {

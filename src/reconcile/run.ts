@@ -53,7 +53,7 @@ async function planPrepared(session: Session, prepared: PreparedWalk, keepChange
     decided: (d) => {
       builder.scanned(d.managedPresent);
       if (d.change && !d.problem) builder.change(d.change, d.node.acl, d.merge.next);
-      if (!d.problem) for (const w of d.warnings ?? []) builder.warn(w);
+      if (!d.problem && d.warnings) for (const w of d.warnings) builder.warn(w);
       progress.scanned(builder.summary.scanned);
       return true;
     },

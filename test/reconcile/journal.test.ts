@@ -7,7 +7,13 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { isGsError } from "../../src/errors.ts";
 import { parseJournal, scanJournal } from "../../src/reconcile/journal.ts";
-import { encodeLine, lineFrom, lineHead, lineOf } from "../../src/reconcile/journal-record.ts";
+import {
+  encodeLine,
+  lineFrom,
+  lineHead,
+  lineOf,
+  writeChangeEnd,
+} from "../../src/reconcile/journal-record.ts";
 import { applyChanges } from "../../src/reconcile/run.ts";
 import type { Target, TargetNode } from "../../src/targets/target.ts";
 import { fillTables, makeScratch, openSessionFor } from "../helpers/hardening.ts";
@@ -62,6 +68,23 @@ describe("journal records", () => {
       const line = lineFrom(head, `${JSON.stringify(path)}}`);
       assert.equal(line, lineOf(`${head.text}${JSON.stringify(path)}}`));
       assert.equal(parseJournal(start + line, "j.jsonl").changes[0]?.path, path);
+    }
+  });
+
+  it("writes a path's end of a change line into a buffer exactly as lineFrom builds it", () => {
+    const head = lineHead('{"t":"change","type":"dir","before":[],"after":[["a","group","g",5]],"path":');
+    const plain = ["/w/a", "/w/é✓", "/w/😀/x", "/w/a b/c=d,e", "/"];
+    const escaped = ['/w/"q"', "/w/back\\slash", "/w/tab\tnl\n", "/w/\u0001", "/w/lone\ud800"];
+    for (const path of [...plain, ...escaped]) {
+      const buf = Buffer.alloc(path.length * 3 + 24);
+      const end = writeChangeEnd(buf, 0, head, path);
+      if (escaped.includes(path)) {
+        assert.equal(end, -1, `${JSON.stringify(path)} needs escaping`);
+        continue;
+      }
+      const expected = lineFrom(head, `${JSON.stringify(path)}}`).slice(head.text.length);
+      assert.equal(buf.toString("utf8", 0, end), expected, path);
+      assert.equal(parseJournal(start + head.text + expected, "j.jsonl").changes[0]?.path, path);
     }
   });
 
