@@ -28,27 +28,41 @@ function gidOf(group: string): string {
   return gid;
 }
 
+/**
+ * A floor's row: `cmd gid dir...` alternated with `setfacl -R -m` on the same tree (its result checked
+ * byte-identical first), as a reference beside the apply row rather than a goal.
+ */
+function floorRow(
+  t: PosixTree,
+  reps: number,
+  cmd: string,
+  args: string[],
+  name: string,
+  note: string,
+): BenchRow {
+  const gid = gidOf(NEW_GROUP);
+  const floor = () => timeCommand(cmd, [...args, gid, ...t.dbs]);
+  const r = againstSetfacl(t, reps, floor, `floor: ${note.split(":")[0]} and setfacl left different ACLs`);
+  const row = ratioRow(name, "ms", r.a, r.b, "setfacl -R -m (same run)", 1.0, median);
+  row.goal = "— (reference)";
+  row.met = undefined;
+  row.note = note;
+  return row;
+}
+
 export function applyFloor(t: PosixTree, reps: number): BenchRow | { reason: string } {
   const dir = mkdtempSync(join(tmpdir(), "gs-bench-floor-"));
   try {
     const bin = compile(dir);
     if (typeof bin !== "string") return bin;
-    const gid = gidOf(NEW_GROUP);
-    const floor = () => timeCommand(bin, [gid, ...t.dbs]);
-    const r = againstSetfacl(t, reps, floor, "floor: floor.c and setfacl left different ACLs");
-    const row = ratioRow(
+    return floorRow(
+      t,
+      reps,
+      bin,
+      [],
       "  race-safe floor: C, six calls per path, no journal",
-      "ms",
-      r.a,
-      r.b,
-      "setfacl -R -m (same run)",
-      1.0,
-      median,
+      "bench/floor.c: openat O_NOFOLLOW, fstat, fgetxattr, fstat, fsetxattr, close per path",
     );
-    row.goal = "— (reference)";
-    row.met = undefined;
-    row.note = "bench/floor.c: openat O_NOFOLLOW, fstat, fgetxattr, fstat, fsetxattr, close per path";
-    return row;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -56,22 +70,12 @@ export function applyFloor(t: PosixTree, reps: number): BenchRow | { reason: str
 
 /** The same floor from Node: what calling the kernel through koffi adds to the C floor. */
 export function applyNodeFloor(t: PosixTree, reps: number): BenchRow {
-  const gid = gidOf(NEW_GROUP);
-  const script = join(REPO, "bench", "floor-node.mjs");
-  const floor = () => timeCommand(process.execPath, [script, gid, ...t.dbs]);
-  const r = againstSetfacl(t, reps, floor, "floor: floor-node.mjs and setfacl left different ACLs");
-  const row = ratioRow(
+  return floorRow(
+    t,
+    reps,
+    process.execPath,
+    [join(REPO, "bench", "floor-node.mjs")],
     "  race-safe floor: Node (koffi), same calls, no journal",
-    "ms",
-    r.a,
-    r.b,
-    "setfacl -R -m (same run)",
-    1.0,
-    median,
+    "bench/floor-node.mjs: floor.c's walk through grantsync's koffi bindings, Node start-up included",
   );
-  row.goal = "— (reference)";
-  row.met = undefined;
-  row.note =
-    "bench/floor-node.mjs: floor.c's walk through grantsync's koffi bindings, Node start-up included";
-  return row;
 }
