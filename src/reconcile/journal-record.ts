@@ -77,7 +77,7 @@ export function lineFrom(head: LineHead, tail: string): string {
 // What JSON.stringify escapes: quotes, backslashes, control characters and lone surrogates (the u
 // flag keeps a well-formed pair out of the class). A path with none of them is its own JSON string.
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/u;
-const HEX_BYTES = Array.from({ length: 256 }, (_, i) => Buffer.from(i.toString(16).padStart(2, "0")));
+const HEX_DIGITS = Buffer.from("0123456789abcdef");
 const SUM_OPEN = Buffer.from(',"sum":"');
 const QUOTE = 0x22;
 const CLOSE_BRACE = 0x7d;
@@ -98,7 +98,7 @@ export function writeChangeEnd(buf: Buffer, pos: number, head: LineHead, path: s
   pos += buf.write(path, pos);
   buf[pos++] = QUOTE;
   pos += SUM_OPEN.copy(buf, pos);
-  for (const shift of [24, 16, 8, 0]) pos += HEX_BYTES[(h >>> shift) & 0xff]!.copy(buf, pos);
+  for (let shift = 28; shift >= 0; shift -= 4) buf[pos++] = HEX_DIGITS[(h >>> shift) & 0xf]!;
   buf[pos++] = QUOTE;
   buf[pos++] = CLOSE_BRACE;
   buf[pos++] = NEWLINE;
