@@ -132,14 +132,35 @@ export class ApplyWriter {
   }
 
   /**
-   * A durable batch's paths, written in the order journaled. One that must stop the run (none of
-   * the POSIX target's own failures do) leaves the rest unwritten: intents without outcomes, which
-   * the next run converges and undo re-checks.
+   * A durable batch's paths, written in the order journaled (all at once where the target writes
+   * many together). One that must stop the run (none of the POSIX target's own failures do) leaves
+   * the rest unwritten, or with writeMany unrecorded: intents without outcomes, which the next run
+   * converges and undo re-checks.
    */
-  private writeGroup(journal: RunWriter, g: WriteGroup): void {
+  private writeGroup(journal: RunWriter, g: WriteGroup): void | Promise<void> {
     if (this.group === g) this.group = undefined;
     if (this.lease.lost) throw leaseLost(this.session.store.where);
     const { decisions, befores, failed } = g;
+    const target = this.session.target;
+    if (target.writeMany) {
+      const nodes = decisions.map((d) => d.node);
+      const nexts = decisions.map((d) => d.merge.next);
+      return target.writeMany(nodes, nexts).then((errors) => {
+        let stop: unknown;
+        for (let i = 0; i < decisions.length; i++) {
+          const d = decisions[i]!;
+          if (errors[i] === undefined) this.written(journal, d, befores[i]!);
+          else {
+            try {
+              this.writeFailed(journal, d.change!, errors[i], failed[i]!);
+            } catch (err) {
+              stop ??= err;
+            }
+          }
+        }
+        if (stop !== undefined) throw stop;
+      });
+    }
     for (let i = 0; i < decisions.length; i++) {
       const d = decisions[i]!;
       try {

@@ -97,6 +97,13 @@ export interface Target {
   readonly concurrentRoots?: number;
   /** Walks `root` and everything below it without following symlinks. A missing root is skipped. */
   walk(root: string, options: WalkOptions): Promise<void>;
+  /**
+   * Writes many nodes of this target's walk at once (each still held by its visit, as for
+   * `writeNow`): each node's error, or undefined where it was written, in order. What each node's
+   * write() would do, with the system calls made off the main thread where that pays. Rejects
+   * only when it cannot tell which writes landed.
+   */
+  writeMany?(nodes: readonly TargetNode[], nexts: readonly Acl[]): Promise<unknown[]>;
   /** One path, opened as safely as the walk would (for undo and single-path checks); null if absent. */
   node(path: string): Promise<TargetNode | null>;
   /**

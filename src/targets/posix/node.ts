@@ -19,6 +19,16 @@ import {
 import { refusalAt } from "./observe-at.ts";
 import { type ChildRules, type HeldDir, type Opened, openChild, refusedError } from "./open.ts";
 import {
+  ACCESS_DIFFERS,
+  OP_FSTAT,
+  OP_REMOVE_DEFAULT,
+  OP_SET_ACCESS,
+  REMOVE_DEFAULT,
+  STALE,
+  type WriteJobs,
+} from "./write-jobs.ts";
+import type { WriteThread } from "./write-thread.ts";
+import {
   ACL_GROUP,
   ACL_GROUP_OBJ,
   ACL_MASK,
@@ -252,6 +262,60 @@ export class PosixNode implements TargetNode {
     }
   }
 
+  /**
+   * Fills job `k` with this write's system calls for the write thread, when they are all it takes:
+   * the walk still holds the fd the node was read through, with a nanosecond ctime to compare.
+   * false when writeNow must do it (reopen, re-read); throws what writeNow would before any call.
+   */
+  writeJob(next: Acl, jobs: WriteJobs, k: number, thread: WriteThread): boolean {
+    const o = this.obs;
+    if (this.fd < 0 || !o.viaFd || !o.checked || o.ctimeNsec === 0) return false;
+    const enc = this.encode(next);
+    if (enc.hasDefault && this.type !== "dir")
+      throw specError("a file cannot carry default entries", this.path);
+    const wantDefault = enc.dfltBytes !== null && enc.dfltHeld !== o.dflt;
+    const access = thread.index(enc.accessBytes);
+    const dflt = wantDefault ? thread.index(enc.dfltBytes!) : -1;
+    if (access < 0 || (wantDefault && dflt < 0)) return false;
+    jobs.fd[k] = this.fd;
+    jobs.ctimeSec[k] = o.ctimeSec;
+    jobs.ctimeNsec[k] = o.ctimeNsec;
+    jobs.mode[k] = o.mode;
+    jobs.bits[k] = enc.bits;
+    jobs.flags[k] =
+      (enc.accessHeld !== o.access ? ACCESS_DIFFERS : 0) |
+      (!enc.dfltBytes && o.dflt !== "" ? REMOVE_DEFAULT : 0);
+    jobs.access[k] = access;
+    jobs.dflt[k] = dflt;
+    return true;
+  }
+
+  /** Takes on what the write thread did for writeJob: as writeNow ends, or writeNow itself when stale. */
+  finishJob(next: Acl, status: number, op: number): void {
+    if (status === STALE) {
+      this.writeNow(next);
+      return;
+    }
+    if (status < 0) throw jobError(op, -status, this.path);
+    const enc = this.encode(next);
+    const o = this.obs;
+    this.obs = {
+      dev: o.dev,
+      ino: o.ino,
+      mode: (o.mode & ~0o777) | enc.bits,
+      uid: o.uid,
+      gid: o.gid,
+      ctimeSec: o.ctimeSec,
+      ctimeNsec: o.ctimeNsec,
+      access: enc.accessHeld,
+      dflt: enc.dfltHeld,
+      viaFd: true,
+      checked: true,
+    };
+    this.ctx.writes++;
+    this.acl = aclOf(this.obs, this.type, this.ctx, this.path);
+  }
+
   /** Opens the file from the directory the walk still holds, by the walk's rules (one link, its device). */
   private openAt(at: { dir: HeldDir; name: string; rules: ChildRules }): Opened {
     const opened = openChild(at.dir.fd, at.name, at.rules, this.type);
@@ -264,6 +328,15 @@ export class PosixNode implements TargetNode {
 function modeBits(raw: readonly RawAclEntry[]): number {
   const perm = (tag: number) => raw.find((e) => e.tag === tag)?.perm;
   return (perm(ACL_USER_OBJ)! << 6) | ((perm(ACL_MASK) ?? perm(ACL_GROUP_OBJ)!) << 3) | perm(ACL_OTHER)!;
+}
+
+/** The error writeNow throws for the same failed call. */
+function jobError(op: number, errno: number, path: string): NativeError {
+  if (op === OP_FSTAT) return new NativeError("fstat", errno, path);
+  if (op === OP_REMOVE_DEFAULT) return new NativeError(`fremovexattr ${XATTR_DEFAULT}`, errno, path);
+  const name = op === OP_SET_ACCESS ? XATTR_ACCESS : XATTR_DEFAULT;
+  const tooMany = errno === ENOSPC || errno === E2BIG;
+  return new NativeError(`fsetxattr ${name}`, errno, path, tooMany ? "GS_ACL_TOO_MANY" : "GS_TARGET_IO");
 }
 
 function changed(path: string, why: string): GsError {

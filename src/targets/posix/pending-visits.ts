@@ -7,6 +7,8 @@
  * while the walk stages the next.
  */
 export const MAX_PENDING = 2048;
+/** How many visits the walk adds between turns of the event loop while visits are pending. */
+const YIELD_EVERY = 256;
 /** A full walk resumes once this few are left: the oldest batch settled. */
 const RESUME_AT = MAX_PENDING / 2;
 
@@ -18,6 +20,7 @@ const RESUME_AT = MAX_PENDING / 2;
  */
 export class PendingVisits {
   private count = 0;
+  private sinceTurn = 0;
   private failure: { error: unknown } | undefined;
   private wake: { below: number; resume: () => void } | undefined;
   /** The latest run of visits sharing one promise: a visit returning it too joins the run. */
@@ -68,6 +71,18 @@ export class PendingVisits {
 
   get full(): boolean {
     return this.count >= MAX_PENDING;
+  }
+
+  /**
+   * Whether the walk should let the event loop turn now: every YIELD_EVERY visits while some are
+   * pending, so a batch that landed is written (and the next one sent) while the walk goes on,
+   * rather than only once the walk stops with MAX_PENDING of them waiting.
+   */
+  due(): boolean {
+    if (this.count === 0) return false;
+    if (++this.sinceTurn < YIELD_EVERY) return false;
+    this.sinceTurn = 0;
+    return true;
   }
 
   /** Waits until the oldest visits settled (RESUME_AT left), then throws the first failure so far. */

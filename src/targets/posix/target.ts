@@ -4,6 +4,7 @@
 import { stat } from "node:fs/promises";
 import { posix } from "node:path";
 import type { InodeView } from "../../acl/access.ts";
+import type { Acl } from "../../acl/entry.ts";
 import type { Principal } from "../../acl/principal.ts";
 import { GsError } from "../../errors.ts";
 import type { AboveRoot, Target, TargetIdentity, TargetNode, WalkOptions } from "../target.ts";
@@ -15,6 +16,20 @@ import { type NodeContext, observe } from "./observe.ts";
 import { type Opened, openBelow, type Refused, refusedError } from "./open.ts";
 import { openTrustedPath } from "./roots.ts";
 import { walkFrom } from "./walk.ts";
+import { newJobs } from "./write-jobs.ts";
+import { WriteThread } from "./write-thread.ts";
+
+/**
+ * Fewer writes than this at once are made on the main thread: handing them over would cost more
+ * than it saves. GRANTSYNC_POSIX_WRITE_THREAD=0 never uses the write thread, =1 for every batch
+ * (the tests run the target's tests both ways).
+ */
+const WRITE_THREAD_MIN =
+  process.env.GRANTSYNC_POSIX_WRITE_THREAD === "0"
+    ? Number.POSITIVE_INFINITY
+    : process.env.GRANTSYNC_POSIX_WRITE_THREAD === "1"
+      ? 1
+      : 64;
 
 /** Name and ACL caches are dropped after this long, so NSS changes are seen by a long-lived daemon. */
 const CACHE_MAX_AGE_MS = 60_000;
@@ -42,6 +57,8 @@ export class PosixTarget implements Target {
   private readonly roots: string[];
   private readonly ctx: NodeContext;
   private cacheBorn = Date.now();
+  /** Started by the first batch large enough (writeMany), stopped by close(). */
+  private writer: WriteThread | undefined;
 
   constructor(options: PosixTargetOptions) {
     this.roots = options.roots.map((r) => {
@@ -69,6 +86,40 @@ export class PosixTarget implements Target {
       return;
     }
     await walkFrom(this.ctx, opened, path, rootDev, options);
+  }
+
+  /**
+   * The nodes' writes, the system calls of those the walk holds open on the write thread while
+   * the main thread goes on; the others (and all of a small batch) written here, by writeNow.
+   */
+  async writeMany(nodes: readonly TargetNode[], nexts: readonly Acl[]): Promise<unknown[]> {
+    const errors: unknown[] = new Array(nodes.length).fill(undefined);
+    const jobs = newJobs(nodes.length);
+    const sent: number[] = [];
+    if (nodes.length >= WRITE_THREAD_MIN) this.writer ??= new WriteThread();
+    const thread = nodes.length >= WRITE_THREAD_MIN ? this.writer : undefined;
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i]!;
+      try {
+        if (thread && node instanceof PosixNode && node.writeJob(nexts[i]!, jobs, sent.length, thread))
+          sent.push(i);
+        else if (node.writeNow) node.writeNow(nexts[i]!);
+        else await node.write(nexts[i]!);
+      } catch (err) {
+        errors[i] = err;
+      }
+    }
+    if (sent.length === 0) return errors;
+    const results = await thread!.run(jobs, sent.length);
+    for (let k = 0; k < sent.length; k++) {
+      const i = sent[k]!;
+      try {
+        (nodes[i] as PosixNode).finishJob(nexts[i]!, results.status[k]!, results.op[k]!);
+      } catch (err) {
+        errors[i] = err;
+      }
+    }
+    return errors;
   }
 
   async node(path: string): Promise<TargetNode | null> {
@@ -118,10 +169,13 @@ export class PosixTarget implements Target {
     return posixIdentity(this.ctx, user);
   }
 
-  /** No fd outlives a call; this only drops the caches. */
+  /** No fd outlives a call; this drops the caches and stops the write thread. */
   async close(): Promise<void> {
     this.ctx.names.clear();
     this.ctx.aclCache.clear();
+    const writer = this.writer;
+    this.writer = undefined;
+    await writer?.close();
   }
 
   private freshen(): void {

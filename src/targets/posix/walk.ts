@@ -13,6 +13,9 @@ import { PendingVisits } from "./pending-visits.ts";
 
 const NOTHING = () => {};
 
+/** One turn of the event loop: what settles visits (a journal batch landing, a write thread's answer) runs. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
  * After a write the walk opens the next this many files instead of reading them by name: opening
  * costs one system call more than two lookups by name, but a write through a file already open
@@ -155,6 +158,7 @@ class Walker {
     for (let i = 0; i < names.length; i++) {
       signal?.throwIfAborted();
       if (this.pending.full) await this.pending.room();
+      else if (this.pending.due()) await nextTurn();
       const name = names[i]!;
       const dtype = types[i]!;
       const childPath = prefix + name;
