@@ -11,6 +11,7 @@ export function yieldingTarget(target: Target, everyMs = 20): Target {
     fileExecuteDefault: target.fileExecuteDefault,
     maxEntries: target.maxEntries,
     ...(target.entryCount ? { entryCount: (acl) => target.entryCount!(acl) } : {}),
+    ...(target.writeMany ? { writeMany: (nodes, nexts) => target.writeMany!(nodes, nexts) } : {}),
     walk(root, options) {
       let due = performance.now() + everyMs;
       return target.walk(root, {
