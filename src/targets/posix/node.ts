@@ -4,28 +4,23 @@
 import type { Acl } from "../../acl/entry.ts";
 import { GsError } from "../../errors.ts";
 import type { NodeType, SkippedPath, TargetNode } from "../target.ts";
-import { encodeFor, specError } from "./encode.ts";
-import { close, E2BIG, ENODATA, ENOSPC, fremovexattr, fsetxattr, fstat, NativeError } from "./native.ts";
+import { type Encoded, encodeFor, specError } from "./encode.ts";
+import { close, E2BIG, ENOSPC, fstat, NativeError, type Stat } from "./native.ts";
 import { aclOf, type NodeContext, type Observed, observe, XATTR_ACCESS, XATTR_DEFAULT } from "./observe.ts";
 import { refusalAt } from "./observe-at.ts";
 import { type ChildRules, type HeldDir, type Opened, openChild, refusedError } from "./open.ts";
 import {
   ACCESS_DIFFERS,
+  failedOp,
   OP_FSTAT,
   OP_REMOVE_DEFAULT,
   OP_SET_ACCESS,
   REMOVE_DEFAULT,
   STALE,
+  setScopes,
   type WriteJobs,
 } from "./write-jobs.ts";
 import type { WriteThread } from "./write-thread.ts";
-
-function setXattr(fd: number, name: string, value: Buffer, path: string): void {
-  const rc = fsetxattr(fd, name, value);
-  if (rc === 0) return;
-  const tooMany = -rc === ENOSPC || -rc === E2BIG;
-  throw new NativeError(`fsetxattr ${name}`, -rc, path, tooMany ? "GS_ACL_TOO_MANY" : "GS_TARGET_IO");
-}
 
 export class PosixNode implements TargetNode {
   acl: Acl;
@@ -117,30 +112,10 @@ export class PosixNode implements TargetNode {
       }
       // What the kernel will hold afterwards: comparing it with what is there skips unchanged
       // scopes, and it saves reading back. `o` equals what is there now (checked above).
-      const mode = (st.mode & ~0o777) | enc.bits;
-      if (enc.accessHeld !== o.access || mode !== st.mode)
-        setXattr(fd, XATTR_ACCESS, enc.accessBytes, this.path);
-      if (enc.dfltBytes && enc.dfltHeld !== o.dflt) setXattr(fd, XATTR_DEFAULT, enc.dfltBytes, this.path);
-      if (!enc.dfltBytes && o.dflt !== "") {
-        const rc = fremovexattr(fd, XATTR_DEFAULT);
-        if (rc !== 0 && -rc !== ENODATA)
-          throw new NativeError(`fremovexattr ${XATTR_DEFAULT}`, -rc, this.path);
-      }
-      this.obs = {
-        dev: st.dev,
-        ino: st.ino,
-        mode,
-        uid: st.uid,
-        gid: st.gid,
-        ctimeSec: st.ctimeSec,
-        ctimeNsec: st.ctimeNsec,
-        access: enc.accessHeld,
-        dflt: enc.dfltHeld,
-        viaFd: true,
-        checked: true,
-      };
-      this.ctx.writes++;
-      this.acl = aclOf(this.obs, this.type, this.ctx, this.path);
+      const { flags, dflt } = writeScopes(enc, o);
+      const rc = setScopes(fd, st.mode, enc.bits, flags, enc.accessBytes, dflt);
+      if (rc !== 0) throw jobError(failedOp(), -rc, this.path);
+      this.tookOn(st, (st.mode & ~0o777) | enc.bits, enc);
     } finally {
       if (fd !== this.fd) close(fd);
     }
@@ -157,18 +132,16 @@ export class PosixNode implements TargetNode {
     const enc = encodeFor(next, this.obs, this.ctx, this.path);
     if (enc.hasDefault && this.type !== "dir")
       throw specError("a file cannot carry default entries", this.path);
-    const wantDefault = enc.dfltBytes !== null && enc.dfltHeld !== o.dflt;
+    const { flags, dflt: dfltBytes } = writeScopes(enc, o);
     const access = thread.index(enc.accessBytes);
-    const dflt = wantDefault ? thread.index(enc.dfltBytes!) : -1;
-    if (access < 0 || (wantDefault && dflt < 0)) return false;
+    const dflt = dfltBytes ? thread.index(dfltBytes) : -1;
+    if (access < 0 || (dfltBytes && dflt < 0)) return false;
     jobs.fd[k] = this.fd;
     jobs.ctimeSec[k] = o.ctimeSec;
     jobs.ctimeNsec[k] = o.ctimeNsec;
     jobs.mode[k] = o.mode;
     jobs.bits[k] = enc.bits;
-    jobs.flags[k] =
-      (enc.accessHeld !== o.access ? ACCESS_DIFFERS : 0) |
-      (!enc.dfltBytes && o.dflt !== "" ? REMOVE_DEFAULT : 0);
+    jobs.flags[k] = flags;
     jobs.access[k] = access;
     jobs.dflt[k] = dflt;
     return true;
@@ -181,16 +154,22 @@ export class PosixNode implements TargetNode {
       return;
     }
     if (status < 0) throw jobError(op, -status, this.path);
-    const enc = encodeFor(next, this.obs, this.ctx, this.path);
     const o = this.obs;
+    const enc = encodeFor(next, o, this.ctx, this.path);
+    // The thread found the ctime and mode as read, so identity, owner and ctime are the read's.
+    this.tookOn(o, (o.mode & ~0o777) | enc.bits, enc);
+  }
+
+  /** The node now holds what `enc` encodes, with `mode`; identity, owner and ctime as before the write. */
+  private tookOn(st: Omit<Stat, "nlink" | "mode">, mode: number, enc: Encoded): void {
     this.obs = {
-      dev: o.dev,
-      ino: o.ino,
-      mode: (o.mode & ~0o777) | enc.bits,
-      uid: o.uid,
-      gid: o.gid,
-      ctimeSec: o.ctimeSec,
-      ctimeNsec: o.ctimeNsec,
+      dev: st.dev,
+      ino: st.ino,
+      mode,
+      uid: st.uid,
+      gid: st.gid,
+      ctimeSec: st.ctimeSec,
+      ctimeNsec: st.ctimeNsec,
       access: enc.accessHeld,
       dflt: enc.dfltHeld,
       viaFd: true,
@@ -208,7 +187,15 @@ export class PosixNode implements TargetNode {
   }
 }
 
-/** The error writeNow throws for the same failed call. */
+/** What a write does besides the access ACL: the flags and the default ACL's bytes, if it sets them. */
+function writeScopes(enc: Encoded, o: Observed): { flags: number; dflt: Buffer | undefined } {
+  const flags =
+    (enc.accessHeld !== o.access ? ACCESS_DIFFERS : 0) |
+    (!enc.dfltBytes && o.dflt !== "" ? REMOVE_DEFAULT : 0);
+  return { flags, dflt: enc.dfltBytes && enc.dfltHeld !== o.dflt ? enc.dfltBytes : undefined };
+}
+
+/** The error of a failed call of a write (setScopes' failedOp, or the write thread's op). */
 function jobError(op: number, errno: number, path: string): NativeError {
   if (op === OP_FSTAT) return new NativeError("fstat", errno, path);
   if (op === OP_REMOVE_DEFAULT) return new NativeError(`fremovexattr ${XATTR_DEFAULT}`, errno, path);

@@ -66,32 +66,60 @@ export function runWriteJobs(jobs: WriteJobs, count: number, encodings: readonly
       status[i] = STALE;
       continue;
     }
-    const flags = jobs.flags[i]!;
-    const mode = (st.mode & ~0o777) | jobs.bits[i]!;
-    if ((flags & ACCESS_DIFFERS) !== 0 || mode !== st.mode) {
-      const rc = fsetxattr(fd, XATTR_ACCESS, encodings[jobs.access[i]!]!);
-      if (rc !== 0) {
-        status[i] = rc;
-        op[i] = OP_SET_ACCESS;
-        continue;
-      }
-    }
     const dflt = jobs.dflt[i]!;
-    if (dflt >= 0) {
-      const rc = fsetxattr(fd, XATTR_DEFAULT, encodings[dflt]!);
-      if (rc !== 0) {
-        status[i] = rc;
-        op[i] = OP_SET_DEFAULT;
-        continue;
-      }
-    }
-    if ((flags & REMOVE_DEFAULT) !== 0) {
-      const rc = fremovexattr(fd, XATTR_DEFAULT);
-      if (rc !== 0 && -rc !== ENODATA) {
-        status[i] = rc;
-        op[i] = OP_REMOVE_DEFAULT;
-      }
-    }
+    const access = encodings[jobs.access[i]!]!;
+    status[i] = setScopes(
+      fd,
+      st.mode,
+      jobs.bits[i]!,
+      jobs.flags[i]!,
+      access,
+      dflt >= 0 ? encodings[dflt] : undefined,
+    );
+    op[i] = lastFailedOp;
   }
   return { status, op };
+}
+
+let lastFailedOp = 0;
+
+/** The call (OP_*) that failed in the last setScopes that returned an error. */
+export function failedOp(): number {
+  return lastFailedOp;
+}
+
+/**
+ * The xattr calls of a write to a node known to be as it was read (mode `stMode`): the access ACL
+ * where it or the mode's rwx bits change, the default ACL where given, its removal where flagged.
+ * 0, or the failed call's -errno (failedOp() says which). What the kernel holds afterwards is known
+ * from the inputs, so nothing is read back. writeNow and the write thread both write with this.
+ */
+export function setScopes(
+  fd: number,
+  stMode: number,
+  bits: number,
+  flags: number,
+  access: Buffer,
+  dflt: Buffer | undefined,
+): number {
+  lastFailedOp = 0;
+  const mode = (stMode & ~0o777) | bits;
+  if ((flags & ACCESS_DIFFERS) !== 0 || mode !== stMode) {
+    const rc = fsetxattr(fd, XATTR_ACCESS, access);
+    if (rc !== 0) return failed(OP_SET_ACCESS, rc);
+  }
+  if (dflt !== undefined) {
+    const rc = fsetxattr(fd, XATTR_DEFAULT, dflt);
+    if (rc !== 0) return failed(OP_SET_DEFAULT, rc);
+  }
+  if ((flags & REMOVE_DEFAULT) !== 0) {
+    const rc = fremovexattr(fd, XATTR_DEFAULT);
+    if (rc !== 0 && -rc !== ENODATA) return failed(OP_REMOVE_DEFAULT, rc);
+  }
+  return 0;
+}
+
+function failed(op: number, rc: number): number {
+  lastFailedOp = op;
+  return rc;
 }

@@ -33,7 +33,11 @@ describe("PosixTarget.writeMany on the write thread", () => {
       release = resolve;
     });
     const walking = target.walk(dir, {
-      visit: (node) => (node.type === "file" ? (nodes.push(node), held) : undefined),
+      visit: (node) => {
+        if (node.type !== "file") return undefined;
+        nodes.push(node);
+        return held;
+      },
       skip: () => {},
     });
     while (nodes.length < 3) await new Promise((r) => setImmediate(r));
